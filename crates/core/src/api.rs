@@ -1,0 +1,417 @@
+//! REST types shared by the browser client and the reference server (SPEC section 5).
+//!
+//! JSON fields are camelCase. Request bodies refuse unknown fields so a typo is a 400,
+//! not a silently ignored option. Times are Unix seconds.
+
+use crate::methods::{DefaultMode, MethodFacts, MethodType, PhoneKind, Usage};
+use crate::totp::Algorithm;
+use serde::{Deserialize, Serialize};
+
+/// Header a cookie-authenticated state-changing request must carry (any non-empty
+/// value): a cross-site form cannot set it, and a cross-origin script needs CORS consent.
+pub const CSRF_HEADER: &str = "x-security-info-csrf";
+/// Media type of error bodies (RFC 9457).
+pub const PROBLEM_JSON: &str = "application/problem+json";
+/// Where the API lives unless configured otherwise.
+pub const DEFAULT_BASE_URL: &str = "/api";
+
+/// A registered method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Method {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub method_type: MethodType,
+    /// The user's name for it (device or key name), or the type's display name.
+    pub name: String,
+    /// Masked detail: `+31 6 ••••• 78`, `j•••••@contoso.nl`, or nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_kind: Option<PhoneKind>,
+    pub usable_for: Vec<Usage>,
+    /// Modes in which this method can be the default sign-in method (empty: password
+    /// reset only).
+    pub default_modes: Vec<DefaultMode>,
+    pub created_at: i64,
+    #[serde(default)]
+    pub last_used_at: Option<i64>,
+}
+
+impl MethodFacts for Method {
+    type Id = String;
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+    fn method_type(&self) -> MethodType {
+        self.method_type
+    }
+    fn phone_kind(&self) -> Option<PhoneKind> {
+        self.phone_kind
+    }
+}
+
+/// The default sign-in method: which method, used how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DefaultMethod {
+    pub method_id: String,
+    pub mode: DefaultMode,
+}
+
+/// The organisation's policy as the client needs to know it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Policy {
+    pub allowed_methods: Vec<MethodType>,
+    pub max_authenticators: u32,
+    pub allow_delete_last_mfa_method: bool,
+    /// Seconds a step-up stays fresh.
+    pub step_up_window_secs: u32,
+    /// How many different security questions a user answers.
+    pub security_questions_required: u32,
+    /// Product name used in messages ("Microsoft Authenticator").
+    pub authenticator_name: String,
+}
+
+/// Whether sensitive changes need a fresh verification first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StepUp {
+    /// True when the user has a two-step method and no fresh verification.
+    pub required: bool,
+    #[serde(default)]
+    pub fresh_until: Option<i64>,
+}
+
+/// `GET {base}/me/security-info`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityInfo {
+    pub methods: Vec<Method>,
+    pub default_method: Option<DefaultMethod>,
+    pub policy: Policy,
+    pub step_up: StepUp,
+    /// The server's clock (Unix seconds) so the client can check codes against it.
+    pub server_time: i64,
+}
+
+/// `POST {base}/me/methods/totp/start` body.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TotpStartRequest {}
+
+/// `POST {base}/me/methods/totp/start` answer: what the client needs to build the URI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TotpStartResponse {
+    pub enrollment_id: String,
+    pub issuer: String,
+    pub account_name: String,
+    pub algorithm: Algorithm,
+    pub digits: u8,
+    pub period: u32,
+    pub expires_at: i64,
+    pub server_time: i64,
+}
+
+/// `POST {base}/me/methods/totp` body: the client-generated secret and a code from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TotpFinishRequest {
+    pub enrollment_id: String,
+    /// Base32 secret.
+    pub secret: String,
+    pub code: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `PATCH {base}/me/methods/{id}` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RenameRequest {
+    pub name: String,
+}
+
+/// The default after a change (`DELETE` a method, `PUT` the default).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DefaultMethodResponse {
+    pub default_method: Option<DefaultMethod>,
+}
+
+/// `PUT {base}/me/default-method` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetDefaultRequest {
+    pub method_id: String,
+    pub mode: DefaultMode,
+}
+
+/// A second-factor proof: `POST {base}/me/step-up` and `POST {base}/session/verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VerifyRequest {
+    pub method_id: String,
+    pub code: String,
+}
+
+/// `POST {base}/me/step-up` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct StepUpResponse {
+    pub fresh_until: i64,
+}
+
+/// `POST {base}/session` body (demo sign-in, first factor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignInRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// The demo session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    pub username: String,
+    /// False until the second factor is verified (when the user has one).
+    pub authenticated: bool,
+    /// Two-step methods offered for the second factor; empty when none is needed.
+    pub methods: Vec<Method>,
+    pub default_method: Option<DefaultMethod>,
+}
+
+/// The stable error codes of the contract, each with its HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    Validation,
+    Unauthenticated,
+    StepUpRequired,
+    NotAllowedByPolicy,
+    Csrf,
+    Forbidden,
+    NotFound,
+    LimitReached,
+    InvalidCode,
+    CodeReused,
+    Expired,
+    RateLimited,
+    Internal,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 13] = [
+        ErrorCode::Validation,
+        ErrorCode::Unauthenticated,
+        ErrorCode::StepUpRequired,
+        ErrorCode::NotAllowedByPolicy,
+        ErrorCode::Csrf,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::LimitReached,
+        ErrorCode::InvalidCode,
+        ErrorCode::CodeReused,
+        ErrorCode::Expired,
+        ErrorCode::RateLimited,
+        ErrorCode::Internal,
+    ];
+
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::Validation => 400,
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::StepUpRequired
+            | ErrorCode::NotAllowedByPolicy
+            | ErrorCode::Csrf
+            | ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::LimitReached => 409,
+            ErrorCode::Expired => 410,
+            ErrorCode::InvalidCode | ErrorCode::CodeReused => 422,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Internal => 500,
+        }
+    }
+
+    /// The kebab-case name, as in the JSON `code` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Validation => "validation",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::StepUpRequired => "step-up-required",
+            ErrorCode::NotAllowedByPolicy => "not-allowed-by-policy",
+            ErrorCode::Csrf => "csrf",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not-found",
+            ErrorCode::LimitReached => "limit-reached",
+            ErrorCode::InvalidCode => "invalid-code",
+            ErrorCode::CodeReused => "code-reused",
+            ErrorCode::Expired => "expired",
+            ErrorCode::RateLimited => "rate-limited",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The problem `type` URI.
+    pub fn type_uri(self) -> String {
+        format!("urn:security-info:problem:{}", self.as_str())
+    }
+
+    /// A short English summary (the problem `title`).
+    pub fn title(self) -> &'static str {
+        match self {
+            ErrorCode::Validation => "The request is not valid",
+            ErrorCode::Unauthenticated => "Sign in first",
+            ErrorCode::StepUpRequired => "Verify your identity first",
+            ErrorCode::NotAllowedByPolicy => "Not allowed by your organization",
+            ErrorCode::Csrf => "Missing anti-forgery header",
+            ErrorCode::Forbidden => "Not allowed",
+            ErrorCode::NotFound => "Not found",
+            ErrorCode::LimitReached => "Limit reached",
+            ErrorCode::InvalidCode => "That code isn't right",
+            ErrorCode::CodeReused => "That code was already used",
+            ErrorCode::Expired => "This has expired",
+            ErrorCode::RateLimited => "Too many attempts",
+            ErrorCode::Internal => "Something went wrong",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An RFC 9457 problem details body with the contract's stable `code`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub code: ErrorCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Seconds to wait (also in the `Retry-After` header) for `rate-limited`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+impl Problem {
+    pub fn new(code: ErrorCode) -> Self {
+        Self {
+            problem_type: code.type_uri(),
+            title: code.title().to_owned(),
+            status: code.status(),
+            code,
+            detail: None,
+            retry_after: None,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_shapes_are_camel_case() {
+        let info = SecurityInfo {
+            methods: vec![Method {
+                id: "m1".into(),
+                method_type: MethodType::Totp,
+                name: "Authenticator app".into(),
+                detail: None,
+                phone_kind: None,
+                usable_for: vec![Usage::Mfa, Usage::Sspr],
+                default_modes: vec![DefaultMode::Code],
+                created_at: 1,
+                last_used_at: None,
+            }],
+            default_method: Some(DefaultMethod {
+                method_id: "m1".into(),
+                mode: DefaultMode::Code,
+            }),
+            policy: Policy {
+                allowed_methods: vec![MethodType::Totp],
+                max_authenticators: 5,
+                allow_delete_last_mfa_method: true,
+                step_up_window_secs: 600,
+                security_questions_required: 3,
+                authenticator_name: "Microsoft Authenticator".into(),
+            },
+            step_up: StepUp {
+                required: true,
+                fresh_until: None,
+            },
+            server_time: 1_700_000_000,
+        };
+        let value = serde_json::to_value(&info).unwrap();
+        assert_eq!(value["methods"][0]["type"], "totp");
+        assert_eq!(value["methods"][0]["usableFor"], json!(["mfa", "sspr"]));
+        assert_eq!(
+            value["defaultMethod"],
+            json!({"methodId": "m1", "mode": "code"})
+        );
+        assert_eq!(value["policy"]["maxAuthenticators"], 5);
+        assert_eq!(value["stepUp"]["required"], true);
+        assert_eq!(value["serverTime"], 1_700_000_000);
+        assert_eq!(serde_json::from_value::<SecurityInfo>(value).unwrap(), info);
+    }
+
+    #[test]
+    fn requests_refuse_unknown_fields() {
+        let ok = json!({"enrollmentId": "e", "secret": "S", "code": "123456"});
+        assert!(serde_json::from_value::<TotpFinishRequest>(ok).is_ok());
+        let typo = json!({"enrollmentId": "e", "secret": "S", "code": "1", "nmae": "x"});
+        assert!(serde_json::from_value::<TotpFinishRequest>(typo).is_err());
+        assert!(serde_json::from_value::<TotpStartRequest>(json!({"x": 1})).is_err());
+    }
+
+    #[test]
+    fn problem_bodies_carry_code_and_status() {
+        let p = Problem::new(ErrorCode::LimitReached).with_detail("five");
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["code"], "limit-reached");
+        assert_eq!(v["status"], 409);
+        assert_eq!(v["type"], "urn:security-info:problem:limit-reached");
+        for code in ErrorCode::ALL {
+            let text = serde_json::to_value(code).unwrap();
+            assert_eq!(text, code.as_str());
+            assert!((400..600).contains(&code.status()));
+        }
+        assert_eq!(ErrorCode::StepUpRequired.status(), 403);
+        assert_eq!(ErrorCode::RateLimited.status(), 429);
+        assert_eq!(ErrorCode::InvalidCode.status(), 422);
+    }
+}

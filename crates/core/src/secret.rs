@@ -1,0 +1,132 @@
+use crate::CoreError;
+use data_encoding::BASE32_NOPAD;
+
+/// Length of a generated secret: 160 bits, the size RFC 4226 recommends for HMAC-SHA1.
+pub const SECRET_LEN: usize = 20;
+
+/// A shared TOTP secret (raw key bytes). Generated secrets are [`SECRET_LEN`] bytes;
+/// parsed ones may be any non-empty length (the RFC 6238 vectors use 20, 32 and 64).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    /// A secret from bytes the caller drew from a CSPRNG (pure; tests pass fixed bytes).
+    pub fn from_random_bytes(bytes: [u8; SECRET_LEN]) -> Self {
+        Self(bytes.to_vec())
+    }
+
+    /// A fresh secret from the operating system's (or browser's) CSPRNG.
+    pub fn generate() -> Result<Self, CoreError> {
+        let mut bytes = [0u8; SECRET_LEN];
+        getrandom::fill(&mut bytes).map_err(|e| CoreError::Random(e.to_string()))?;
+        Ok(Self::from_random_bytes(bytes))
+    }
+
+    /// Raw key bytes of any non-empty length.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, CoreError> {
+        if bytes.is_empty() {
+            return Err(CoreError::EmptySecret);
+        }
+        Ok(Self(bytes.to_vec()))
+    }
+
+    /// Parses Base32 the way people and apps write it: any case, with or without `=`
+    /// padding, spaces or dashes between groups.
+    pub fn from_base32(text: &str) -> Result<Self, CoreError> {
+        let cleaned: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-' && *c != '=')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        if cleaned.is_empty() {
+            return Err(CoreError::EmptySecret);
+        }
+        let bytes = BASE32_NOPAD
+            .decode(cleaned.as_bytes())
+            .map_err(|_| CoreError::InvalidBase32)?;
+        Self::from_bytes(&bytes)
+    }
+
+    /// Base32 without padding, upper case: what goes into `otpauth://` URIs.
+    pub fn to_base32(&self) -> String {
+        BASE32_NOPAD.encode(&self.0)
+    }
+
+    /// Base32 in groups of four separated by spaces, for people to read and type.
+    pub fn to_grouped_base32(&self) -> String {
+        group_in_fours(&self.to_base32())
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Never print key material by accident (logs, panics).
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret({} bytes)", self.0.len())
+    }
+}
+
+fn group_in_fours(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_secret_is_160_bits_of_base32_without_padding() {
+        let a = Secret::generate().unwrap();
+        let b = Secret::generate().unwrap();
+        assert_eq!(a.as_bytes().len(), 20);
+        assert_ne!(a, b, "two draws from the CSPRNG must differ");
+        let text = a.to_base32();
+        assert_eq!(text.len(), 32);
+        assert!(!text.contains('='));
+        assert!(
+            text.chars()
+                .all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c))
+        );
+    }
+
+    #[test]
+    fn known_bytes_encode_to_known_base32() {
+        // RFC 4648 section 10 vector "foobar", and the RFC 6238 SHA1 seed.
+        assert_eq!(
+            Secret::from_bytes(b"foobar").unwrap().to_base32(),
+            "MZXW6YTBOI"
+        );
+        let seed = Secret::from_random_bytes(*b"12345678901234567890");
+        assert_eq!(seed.to_base32(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        assert_eq!(
+            seed.to_grouped_base32(),
+            "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"
+        );
+    }
+
+    #[test]
+    fn base32_parse_is_lenient_in_form_strict_in_content() {
+        let s = Secret::from_base32("gezd gnbv-gy3t qojq gezd gnbv gy3t qojq").unwrap();
+        assert_eq!(s.as_bytes(), b"12345678901234567890");
+        assert_eq!(
+            Secret::from_base32("MZXW6YTBOI======").unwrap().as_bytes(),
+            b"foobar"
+        );
+        assert_eq!(Secret::from_base32("MZXW1"), Err(CoreError::InvalidBase32));
+        assert_eq!(Secret::from_base32("  "), Err(CoreError::EmptySecret));
+    }
+
+    #[test]
+    fn debug_does_not_reveal_the_key() {
+        let s = Secret::from_random_bytes(*b"12345678901234567890");
+        assert_eq!(format!("{s:?}"), "Secret(20 bytes)");
+    }
+}
