@@ -1,0 +1,120 @@
+# Shared by scripts/test.sh and scripts/demo.sh: idempotent set-up from a fresh Debian
+# machine, and stage timing. Source it; do not run it.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+# Honour a target dir set from outside (CI points it at a cache folder).
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/security-info"
+mkdir -p "$CACHE_DIR"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# --- set-up ------------------------------------------------------------------------
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Installs the Debian packages that are missing (one apt-get run for all of them).
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "apt-get install ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-upgrade "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_wasm_target() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown ||
+    rustup target add wasm32-unknown-unknown
+}
+
+# The wasm-bindgen version Cargo.lock resolved: the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+# cargo install NAME at exactly VERSION unless that version is already on PATH.
+ensure_cargo_tool() {
+  local crate="$1" bin="$2" version="$3"; shift 3
+  if ! "$bin" --version 2>/dev/null | grep -q " $version"; then
+    say "cargo install $crate $version (one-time, several minutes)"
+    cargo install "$crate" --version "$version" "$@"
+  fi
+}
+
+ensure_wasm_bindgen() {
+  # No --locked: the CLI's own lockfile pins a webpki-roots version the registry lacks.
+  ensure_cargo_tool wasm-bindgen-cli wasm-bindgen "$(wasm_bindgen_version)"
+}
+
+ensure_trunk() {
+  # 0.22 needs a newer rustc than the machine's 1.95.
+  ensure_cargo_tool trunk trunk 0.21.14 --locked
+}
+
+# npm packages (wasm-opt from binaryen 132, Playwright, axe-core) from package-lock.json;
+# reinstalled only when the lock file changed.
+ensure_npm() {
+  local stamp="$ROOT/node_modules/.lock-stamp"
+  local want
+  want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    say "npm ci"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$stamp"
+  fi
+}
+
+setup_browser_tools() {
+  ensure_apt chromium chromium-driver
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_npm
+}
+
+setup_server_tools() {
+  # webauthn-rs links OpenSSL.
+  ensure_apt libssl-dev pkg-config
+}
+
+# --- stages ------------------------------------------------------------------------
+
+STAGE_NAMES=()
+STAGE_TIMES=()
+STAGE_RESULTS=()
+
+# stage NAME COMMAND...: runs a stage, records its duration and result, keeps going.
+stage() {
+  local name="$1"; shift
+  say "$name"
+  local start=$SECONDS status=0
+  "$@" || status=$?
+  STAGE_NAMES+=("$name")
+  STAGE_TIMES+=("$((SECONDS - start))")
+  if [ "$status" -eq 0 ]; then STAGE_RESULTS+=("ok"); else STAGE_RESULTS+=("FAILED ($status)"); fi
+  return 0
+}
+
+# Prints the table of stages; returns non-zero when any failed.
+summary() {
+  local failed=0 i
+  printf '\n%-40s %8s  %s\n' "stage" "seconds" "result"
+  for i in "${!STAGE_NAMES[@]}"; do
+    printf '%-40s %8s  %s\n' "${STAGE_NAMES[$i]}" "${STAGE_TIMES[$i]}" "${STAGE_RESULTS[$i]}"
+    [ "${STAGE_RESULTS[$i]}" = "ok" ] || failed=1
+  done
+  printf '%-40s %8s\n' "total" "$SECONDS"
+  return "$failed"
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
