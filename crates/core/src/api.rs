@@ -73,6 +73,9 @@ pub struct Policy {
     pub step_up_window_secs: u32,
     /// How many different security questions a user answers.
     pub security_questions_required: u32,
+    /// The questions the administrator offers (security questions method).
+    #[serde(default)]
+    pub security_questions: Vec<String>,
     /// Product name used in messages ("Microsoft Authenticator").
     pub authenticator_name: String,
 }
@@ -197,6 +200,30 @@ pub struct Session {
     /// Two-step methods offered for the second factor; empty when none is needed.
     pub methods: Vec<Method>,
     pub default_method: Option<DefaultMethod>,
+}
+
+/// `POST {base}/demo/token` body: the reference server's demo mode mints a bearer token
+/// for any subject, so tests and the demo portal page can act as a fresh user. The
+/// endpoint does not exist outside demo mode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DemoTokenRequest {
+    /// The user (JWT `sub`); created on first sight.
+    pub sub: String,
+    /// Also grant the administrator role.
+    #[serde(default)]
+    pub admin: bool,
+}
+
+/// `POST {base}/demo/token` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DemoTokenResponse {
+    /// An HS256 JWT for `Authorization: Bearer`.
+    pub token: String,
+    pub expires_at: i64,
 }
 
 /// The stable error codes of the contract, each with its HTTP status.
@@ -368,6 +395,7 @@ mod tests {
                 allow_delete_last_mfa_method: true,
                 step_up_window_secs: 600,
                 security_questions_required: 3,
+                security_questions: vec!["What was the name of your first pet?".into()],
                 authenticator_name: "Microsoft Authenticator".into(),
             },
             step_up: StepUp {

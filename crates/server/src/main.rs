@@ -1,1 +1,81 @@
-fn main() {}
+//! Reference REST backend of the security-info components (SPEC sections 5 and 6).
+
+mod admin;
+mod api;
+mod app;
+mod auth;
+mod config;
+mod crypto;
+mod db;
+mod demo;
+mod error;
+mod store;
+
+use clap::Parser;
+use config::{Cli, Command, Config};
+use std::process::ExitCode;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match cli.settings.resolve() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logs(&config);
+    match run(config, cli.command.unwrap_or(Command::Serve)).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "stopped");
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logs(config: &Config) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error::Error>> {
+    let db = db::Db::connect(&config.database_url).await?;
+    if let Command::Admin(admin_command) = command {
+        admin::run_cli(&db, admin_command).await?;
+        return Ok(());
+    }
+    let secrets = crypto::SecretBox::load(config.encryption_key.as_deref(), &config.key_file)?;
+    let demo_secret = config.demo.then(|| secrets.derived_demo_jwt_secret());
+    let jwt = auth::JwtVerifier::new(&config, demo_secret)?;
+    let state = app::AppState {
+        db,
+        config: Arc::new(config),
+        secrets: Arc::new(secrets),
+        jwt: Arc::new(jwt),
+    };
+    if state.config.demo {
+        demo::seed(&state).await?;
+        for (name, password) in demo::DEMO_USERS {
+            println!("demo user: {name} / {password}");
+        }
+        println!(
+            "demo token endpoint: POST {}/demo/token {{\"sub\": \"…\"}}",
+            state.config.base_path
+        );
+    }
+    app::serve(state).await?;
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! Administrator operations — the limit message sends people to an administrator, who
+//! acts through the admin API (a JWT with the admin role) or the `admin` subcommand.
+
+use crate::api::TAG;
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::config::AdminCommand;
+use crate::db::Db;
+use crate::error::{ApiError, ApiResult, Json};
+use crate::store;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use security_info_core::api::{DefaultMethodResponse, Method, Problem};
+
+pub async fn list_methods(db: &Db, subject: &str) -> ApiResult<Vec<Method>> {
+    let mut conn = db.pool.acquire().await?;
+    let user = store::user_by_subject(&mut conn, subject)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(store::api_methods(
+        &store::methods_of(&mut conn, &user.id).await?,
+    ))
+}
+
+/// Deletes without step-up or the last-method policy: the administrator decides.
+pub async fn delete_method(
+    db: &Db,
+    subject: &str,
+    method_id: &str,
+) -> ApiResult<DefaultMethodResponse> {
+    let mut tx = db.begin_write().await?;
+    let found = store::user_by_subject(&mut tx, subject)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let user = store::lock_user(&mut tx, &found.id).await?;
+    store::delete_method(&mut tx, &user.id, method_id).await?;
+    let remaining = store::api_methods(&store::methods_of(&mut tx, &user.id).await?);
+    let default = store::default_after_delete(&user, &remaining);
+    store::set_default(&mut tx, &user.id, default.as_ref()).await?;
+    tx.commit().await?;
+    tracing::info!(user = %user.id, method = %method_id, "administrator deleted a method");
+    Ok(DefaultMethodResponse {
+        default_method: default,
+    })
+}
+
+pub async fn reset_user(db: &Db, subject: &str) -> ApiResult<()> {
+    let mut tx = db.begin_write().await?;
+    let found = store::user_by_subject(&mut tx, subject)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    store::lock_user(&mut tx, &found.id).await?;
+    store::reset_user(&mut tx, &found.id).await?;
+    tx.commit().await?;
+    tracing::info!(user = %found.id, "administrator reset a user");
+    Ok(())
+}
+
+fn require_admin(caller: &Caller) -> ApiResult<()> {
+    if caller.admin {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+/// A user's methods (administrators only).
+#[utoipa::path(get, path = "/admin/users/{subject}/methods", tag = TAG,
+    params(("subject" = String, Path, description = "the user's JWT sub")),
+    responses(
+        (status = 200, body = Vec<Method>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn api_list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(subject): Path<String>,
+) -> ApiResult<Json<Vec<Method>>> {
+    require_admin(&caller)?;
+    Ok(Json(list_methods(&state.db, &subject).await?))
+}
+
+/// Deletes one of a user's methods (administrators only).
+#[utoipa::path(delete, path = "/admin/users/{subject}/methods/{id}", tag = TAG,
+    params(("subject" = String, Path, description = "the user's JWT sub"),
+           ("id" = String, Path, description = "method id")),
+    responses(
+        (status = 200, body = DefaultMethodResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn api_delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((subject, id)): Path<(String, String)>,
+) -> ApiResult<Json<DefaultMethodResponse>> {
+    require_admin(&caller)?;
+    Ok(Json(delete_method(&state.db, &subject, &id).await?))
+}
+
+/// Removes all of a user's methods (administrators only).
+#[utoipa::path(post, path = "/admin/users/{subject}/reset", tag = TAG,
+    params(("subject" = String, Path, description = "the user's JWT sub")),
+    responses(
+        (status = 204, description = "reset"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+pub async fn api_reset(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(subject): Path<String>,
+) -> ApiResult<StatusCode> {
+    require_admin(&caller)?;
+    reset_user(&state.db, &subject).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The `admin` subcommand: prints JSON on stdout.
+pub async fn run_cli(db: &Db, command: AdminCommand) -> Result<(), ApiError> {
+    let output = match command {
+        AdminCommand::ListMethods { subject } => {
+            serde_json::to_string_pretty(&list_methods(db, &subject).await?)
+        }
+        AdminCommand::DeleteMethod { subject, method_id } => {
+            serde_json::to_string_pretty(&delete_method(db, &subject, &method_id).await?)
+        }
+        AdminCommand::ResetUser { subject } => {
+            reset_user(db, &subject).await?;
+            Ok(format!("reset {subject}"))
+        }
+    }
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    println!("{output}");
+    Ok(())
+}

@@ -1,0 +1,277 @@
+//! Who the caller is: a bearer JWT from the host portal (HS256, RS256 or ES256), or the
+//! demo's own sign-in session cookie. Also the client address for rate limiting.
+
+use crate::app::AppState;
+use crate::config::Config;
+use crate::crypto::sha256_hex;
+use crate::error::ApiError;
+use crate::store::{self, UserRow};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+
+pub const SESSION_COOKIE: &str = "si_session";
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthSetupError {
+    #[error("cannot read JWT key {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("invalid JWT key {path}: {source}")]
+    Key {
+        path: String,
+        source: jsonwebtoken::errors::Error,
+    },
+}
+
+/// The claims this server reads. `sub` is the user; the rest label the account in the
+/// authenticator app and grant the admin role.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    /// A string or a list of strings (RFC 7519); the library checks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_username: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+}
+
+pub struct JwtVerifier {
+    keys: Vec<(Algorithm, DecodingKey)>,
+    issuer: Option<String>,
+    audience: Option<String>,
+    /// Demo mode only: the key that signs `POST {base}/demo/token` answers.
+    demo_key: Option<EncodingKey>,
+}
+
+impl std::fmt::Debug for JwtVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtVerifier")
+            .field(
+                "algorithms",
+                &self.keys.iter().map(|k| k.0).collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+impl JwtVerifier {
+    pub fn new(config: &Config, demo_secret: Option<Vec<u8>>) -> Result<Self, AuthSetupError> {
+        let mut keys = Vec::new();
+        let mut demo_key = None;
+        match (&config.jwt_secret, demo_secret) {
+            (Some(secret), _) => {
+                keys.push((
+                    Algorithm::HS256,
+                    DecodingKey::from_secret(secret.as_bytes()),
+                ));
+                if config.demo {
+                    demo_key = Some(EncodingKey::from_secret(secret.as_bytes()));
+                }
+            }
+            (None, Some(secret)) => {
+                keys.push((Algorithm::HS256, DecodingKey::from_secret(&secret)));
+                demo_key = Some(EncodingKey::from_secret(&secret));
+            }
+            (None, None) => {}
+        }
+        let read = |path: &std::path::Path| {
+            std::fs::read(path).map_err(|source| AuthSetupError::Read {
+                path: path.display().to_string(),
+                source,
+            })
+        };
+        let bad = |path: &std::path::Path| {
+            let path = path.display().to_string();
+            move |source| AuthSetupError::Key { path, source }
+        };
+        if let Some(path) = &config.jwt_rs256_key {
+            let key = DecodingKey::from_rsa_pem(&read(path)?).map_err(bad(path))?;
+            keys.push((Algorithm::RS256, key));
+        }
+        if let Some(path) = &config.jwt_es256_key {
+            let key = DecodingKey::from_ec_pem(&read(path)?).map_err(bad(path))?;
+            keys.push((Algorithm::ES256, key));
+        }
+        Ok(JwtVerifier {
+            keys,
+            issuer: config.jwt_issuer.clone(),
+            audience: config.jwt_audience.clone(),
+            demo_key,
+        })
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| ApiError::Unauthenticated)?;
+        let (alg, key) = self
+            .keys
+            .iter()
+            .find(|(alg, _)| *alg == header.alg)
+            .ok_or(ApiError::Unauthenticated)?;
+        let mut validation = Validation::new(*alg);
+        let mut required = vec!["exp", "sub"];
+        if let Some(iss) = &self.issuer {
+            validation.set_issuer(&[iss]);
+            required.push("iss");
+        }
+        match &self.audience {
+            Some(aud) => {
+                validation.set_audience(&[aud]);
+                required.push("aud");
+            }
+            None => validation.validate_aud = false,
+        }
+        validation.set_required_spec_claims(&required);
+        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|e| {
+            tracing::debug!(reason = ?e.kind(), "bearer token refused");
+            ApiError::Unauthenticated
+        })?;
+        if data.claims.sub.is_empty() || data.claims.sub.len() > 256 {
+            return Err(ApiError::Unauthenticated);
+        }
+        Ok(data.claims)
+    }
+
+    /// Demo mode: a token for `sub`, valid for an hour.
+    pub fn mint_demo(
+        &self,
+        sub: &str,
+        admin_role: Option<&str>,
+    ) -> Result<(String, i64), ApiError> {
+        let key = self.demo_key.as_ref().ok_or(ApiError::NotFound)?;
+        let exp = store::now() + 3600;
+        let claims = Claims {
+            sub: sub.to_owned(),
+            exp,
+            iss: self.issuer.clone(),
+            aud: self.audience.clone().map(serde_json::Value::String),
+            email: None,
+            preferred_username: Some(sub.to_owned()),
+            roles: admin_role.map(|r| vec![r.to_owned()]).unwrap_or_default(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, key)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok((token, exp))
+    }
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: UserRow,
+    /// Whose step-up freshness applies: the demo session, or the bearer-token user.
+    pub holder: String,
+    pub admin: bool,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .ok_or(ApiError::Unauthenticated)?;
+            let claims = state.jwt.verify(token)?;
+            let account = claims
+                .email
+                .as_deref()
+                .or(claims.preferred_username.as_deref())
+                .unwrap_or(&claims.sub)
+                .to_owned();
+            let mut conn = state.db.pool.acquire().await?;
+            let user = store::ensure_user(&mut conn, &claims.sub, &account, None).await?;
+            return Ok(Caller {
+                holder: format!("user:{}", user.id),
+                admin: claims.roles.iter().any(|r| *r == state.config.admin_role),
+                user,
+            });
+        }
+        let Some(cookie) = session_cookie(&parts.headers) else {
+            return Err(ApiError::Unauthenticated);
+        };
+        let id_hash = sha256_hex(&cookie);
+        let mut conn = state.db.pool.acquire().await?;
+        let session = store::session(&mut conn, &id_hash)
+            .await?
+            .filter(|s| s.authenticated == 1)
+            .ok_or(ApiError::Unauthenticated)?;
+        require_csrf(&parts.method, &parts.headers)?;
+        let user = store::user_by_id(&mut conn, &session.user_id).await?;
+        Ok(Caller {
+            user,
+            holder: format!("session:{}", session.id_hash),
+            admin: false,
+        })
+    }
+}
+
+/// Cookie-authenticated changes must carry the CSRF header: a cross-site form cannot
+/// set it, and a cross-origin script needs CORS consent to.
+pub fn require_csrf(method: &Method, headers: &HeaderMap) -> Result<(), ApiError> {
+    let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let has_header = headers
+        .get(security_info_core::api::CSRF_HEADER)
+        .is_some_and(|v| !v.is_empty());
+    if safe || has_header {
+        Ok(())
+    } else {
+        Err(ApiError::Csrf)
+    }
+}
+
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// The client's address: the peer, or the first entry of the trusted proxy header when
+/// one is configured (never trusted otherwise: clients could pick their own bucket).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(name) = &state.config.trusted_proxy_header
+            && let Some(first) = parts
+                .headers
+                .get(name.as_str())
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        {
+            return Ok(ClientAddr(first.chars().take(64).collect()));
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned());
+        Ok(ClientAddr(peer))
+    }
+}

@@ -1,0 +1,354 @@
+//! Configuration: command-line flags, each with an environment variable, over an optional
+//! TOML file, over defaults. The file uses the flag names (kebab-case) as keys.
+
+use clap::{Args, Parser, Subcommand};
+use security_info_core::methods::MethodType;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "security-info-server", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default when no subcommand is given).
+    Serve,
+    /// Administer users' methods directly in the database.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// List a user's methods (by subject, the JWT `sub` or demo user name).
+    ListMethods { subject: String },
+    /// Delete one method of a user; prints the new default.
+    DeleteMethod { subject: String, method_id: String },
+    /// Remove all of a user's methods, enrolments, sessions and step-ups.
+    ResetUser { subject: String },
+}
+
+/// Every setting; `None` means "not given here". Flags win over the file.
+#[derive(Debug, Default, Args, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Settings {
+    /// TOML file with any of these settings (keys are the flag names).
+    #[arg(long, env = "SECURITY_INFO_CONFIG", global = true)]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// Address to listen on; port 0 picks a free port (the real one is printed).
+    #[arg(long, env = "SECURITY_INFO_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// sqlite://… or postgres://…; default: an SQLite file in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Directory for the default SQLite file and the generated key file.
+    #[arg(long, env = "SECURITY_INFO_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Serve the built front end from this directory (with a strict CSP on HTML).
+    #[arg(long, env = "SECURITY_INFO_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
+    /// Path prefix of the API.
+    #[arg(long, env = "SECURITY_INFO_BASE_PATH")]
+    pub base_path: Option<String>,
+    /// Issuer shown in authenticator apps (otpauth `issuer`).
+    #[arg(long, env = "SECURITY_INFO_ISSUER")]
+    pub issuer: Option<String>,
+    /// Product name used in the limit message.
+    #[arg(long, env = "SECURITY_INFO_AUTHENTICATOR_NAME")]
+    pub authenticator_name: Option<String>,
+    /// Method types users may add (comma-separated API names).
+    #[arg(long, env = "SECURITY_INFO_ALLOWED_METHODS", value_delimiter = ',')]
+    pub allowed_methods: Option<Vec<String>>,
+    /// Most authenticator apps or hardware tokens per user.
+    #[arg(long, env = "SECURITY_INFO_MAX_AUTHENTICATORS")]
+    pub max_authenticators: Option<u32>,
+    /// Whether a user may delete their last two-step method.
+    #[arg(long, env = "SECURITY_INFO_ALLOW_DELETE_LAST_MFA_METHOD", num_args = 0..=1, default_missing_value = "true")]
+    pub allow_delete_last_mfa_method: Option<bool>,
+    /// Seconds a step-up stays fresh.
+    #[arg(long, env = "SECURITY_INFO_STEP_UP_WINDOW")]
+    pub step_up_window: Option<u32>,
+    /// Security questions offered to users (repeat the flag, or a TOML list).
+    #[arg(
+        long = "security-question",
+        env = "SECURITY_INFO_SECURITY_QUESTIONS",
+        value_delimiter = '|'
+    )]
+    pub security_questions: Option<Vec<String>>,
+    /// How many different security questions a user answers.
+    #[arg(long, env = "SECURITY_INFO_SECURITY_QUESTIONS_REQUIRED")]
+    pub security_questions_required: Option<u32>,
+    /// Failed verifications allowed per user within the rate-limit window.
+    #[arg(long, env = "SECURITY_INFO_RATE_LIMIT_USER")]
+    pub rate_limit_user: Option<u32>,
+    /// Failed verifications allowed per client address within the window.
+    #[arg(long, env = "SECURITY_INFO_RATE_LIMIT_CLIENT")]
+    pub rate_limit_client: Option<u32>,
+    /// Rate-limit window in seconds.
+    #[arg(long, env = "SECURITY_INFO_RATE_LIMIT_WINDOW")]
+    pub rate_limit_window: Option<u32>,
+    /// Take the client address from this header (e.g. x-forwarded-for; its first entry)
+    /// — only behind a proxy that sets it.
+    #[arg(long, env = "SECURITY_INFO_TRUSTED_PROXY_HEADER")]
+    pub trusted_proxy_header: Option<String>,
+    /// Origins (scheme://host:port) allowed to call the API with credentials.
+    #[arg(
+        long = "cors-origin",
+        env = "SECURITY_INFO_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Option<Vec<String>>,
+    /// HS256 secret for bearer JWTs issued by the host portal.
+    #[arg(long, env = "SECURITY_INFO_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// PEM file with an RS256 public key for bearer JWTs.
+    #[arg(long, env = "SECURITY_INFO_JWT_RS256_KEY")]
+    pub jwt_rs256_key: Option<PathBuf>,
+    /// PEM file with an ES256 public key for bearer JWTs.
+    #[arg(long, env = "SECURITY_INFO_JWT_ES256_KEY")]
+    pub jwt_es256_key: Option<PathBuf>,
+    /// Required JWT `iss`.
+    #[arg(long, env = "SECURITY_INFO_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// Required JWT `aud`.
+    #[arg(long, env = "SECURITY_INFO_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// Role (in the JWT `roles` claim) that may use the admin API.
+    #[arg(long, env = "SECURITY_INFO_ADMIN_ROLE")]
+    pub admin_role: Option<String>,
+    /// 32-byte key (base64) for encrypting TOTP secrets; default: a generated 0600 key
+    /// file in the data directory.
+    #[arg(
+        long,
+        env = "SECURITY_INFO_ENCRYPTION_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub encryption_key: Option<String>,
+    /// Key file used when no key is given (created on first start).
+    #[arg(long, env = "SECURITY_INFO_KEY_FILE", global = true)]
+    pub key_file: Option<PathBuf>,
+    /// Demo mode: seed demo users and offer `POST {base}/demo/token`.
+    #[arg(long, env = "SECURITY_INFO_DEMO", num_args = 0..=1, default_missing_value = "true")]
+    pub demo: Option<bool>,
+    /// Largest accepted request body in bytes.
+    #[arg(long, env = "SECURITY_INFO_BODY_LIMIT")]
+    pub body_limit: Option<usize>,
+    /// Seconds an enrolment started with `start` stays open.
+    #[arg(long, env = "SECURITY_INFO_ENROLLMENT_TTL")]
+    pub enrollment_ttl: Option<u32>,
+    /// Seconds a demo sign-in session lasts.
+    #[arg(long, env = "SECURITY_INFO_SESSION_TTL")]
+    pub session_ttl: Option<u32>,
+    /// Mark the session cookie `Secure` (serve over HTTPS).
+    #[arg(long, env = "SECURITY_INFO_COOKIE_SECURE", num_args = 0..=1, default_missing_value = "true")]
+    pub cookie_secure: Option<bool>,
+    /// Log format: text or json.
+    #[arg(long, env = "SECURITY_INFO_LOG_FORMAT")]
+    pub log_format: Option<String>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    pub static_dir: Option<PathBuf>,
+    pub base_path: String,
+    pub issuer: String,
+    pub authenticator_name: String,
+    pub allowed_methods: Vec<MethodType>,
+    pub max_authenticators: u32,
+    pub allow_delete_last_mfa_method: bool,
+    pub step_up_window: u32,
+    pub security_questions: Vec<String>,
+    pub security_questions_required: u32,
+    pub rate_limit_user: u32,
+    pub rate_limit_client: u32,
+    pub rate_limit_window: u32,
+    pub trusted_proxy_header: Option<String>,
+    pub cors_origins: Vec<String>,
+    pub jwt_secret: Option<String>,
+    pub jwt_rs256_key: Option<PathBuf>,
+    pub jwt_es256_key: Option<PathBuf>,
+    pub jwt_issuer: Option<String>,
+    pub jwt_audience: Option<String>,
+    pub admin_role: String,
+    pub encryption_key: Option<String>,
+    pub key_file: PathBuf,
+    pub demo: bool,
+    pub body_limit: usize,
+    pub enrollment_ttl: u32,
+    pub session_ttl: u32,
+    pub cookie_secure: bool,
+    pub log_format: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid config file {path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
+    #[error("unknown method type {0:?} in allowed-methods")]
+    UnknownMethod(String),
+    #[error("base-path must start with '/' and not end with '/': {0:?}")]
+    BasePath(String),
+    #[error("log-format must be text or json, not {0:?}")]
+    LogFormat(String),
+}
+
+const DEFAULT_QUESTIONS: [&str; 6] = [
+    "What was the name of your first pet?",
+    "In what city were you born?",
+    "What was your childhood nickname?",
+    "What is the name of your favourite teacher?",
+    "What was the make of your first car?",
+    "In what city did your parents meet?",
+];
+
+impl Settings {
+    /// Fills every unset field from `file`.
+    fn or(self, file: Settings) -> Settings {
+        macro_rules! pick {
+            ($($f:ident),*) => { Settings { config: self.config, $($f: self.$f.or(file.$f)),* } };
+        }
+        pick!(
+            listen,
+            database_url,
+            data_dir,
+            static_dir,
+            base_path,
+            issuer,
+            authenticator_name,
+            allowed_methods,
+            max_authenticators,
+            allow_delete_last_mfa_method,
+            step_up_window,
+            security_questions,
+            security_questions_required,
+            rate_limit_user,
+            rate_limit_client,
+            rate_limit_window,
+            trusted_proxy_header,
+            cors_origins,
+            jwt_secret,
+            jwt_rs256_key,
+            jwt_es256_key,
+            jwt_issuer,
+            jwt_audience,
+            admin_role,
+            encryption_key,
+            key_file,
+            demo,
+            body_limit,
+            enrollment_ttl,
+            session_ttl,
+            cookie_secure,
+            log_format
+        )
+    }
+
+    pub fn resolve(self) -> Result<Config, ConfigError> {
+        let settings = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                let file: Settings =
+                    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+                        path: path.clone(),
+                        source: Box::new(source),
+                    })?;
+                self.or(file)
+            }
+            None => self,
+        };
+        let data_dir = settings.data_dir.unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = settings.database_url.unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("security-info.db").display()
+            )
+        });
+        let allowed_methods = match settings.allowed_methods {
+            Some(names) => names
+                .iter()
+                .map(|n| {
+                    MethodType::parse(n.trim()).ok_or_else(|| ConfigError::UnknownMethod(n.clone()))
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            // Only TOTP can be enrolled by this server so far; offering more would show
+            // people choices that then fail.
+            None => vec![MethodType::Totp],
+        };
+        let base_path = settings.base_path.unwrap_or_else(|| "/api".to_owned());
+        if !base_path.starts_with('/') || base_path.ends_with('/') {
+            return Err(ConfigError::BasePath(base_path));
+        }
+        let log_format = settings.log_format.unwrap_or_else(|| "text".to_owned());
+        if log_format != "text" && log_format != "json" {
+            return Err(ConfigError::LogFormat(log_format));
+        }
+        Ok(Config {
+            listen: settings
+                .listen
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            database_url,
+            key_file: settings
+                .key_file
+                .unwrap_or_else(|| data_dir.join("secret.key")),
+            static_dir: settings.static_dir,
+            base_path,
+            issuer: settings
+                .issuer
+                .unwrap_or_else(|| "Security Info Demo".to_owned()),
+            authenticator_name: settings
+                .authenticator_name
+                .unwrap_or_else(|| "Microsoft Authenticator".to_owned()),
+            allowed_methods,
+            max_authenticators: settings.max_authenticators.unwrap_or(5),
+            allow_delete_last_mfa_method: settings.allow_delete_last_mfa_method.unwrap_or(true),
+            step_up_window: settings.step_up_window.unwrap_or(600),
+            security_questions: settings
+                .security_questions
+                .unwrap_or_else(|| DEFAULT_QUESTIONS.iter().map(|q| (*q).to_owned()).collect()),
+            security_questions_required: settings.security_questions_required.unwrap_or(3),
+            rate_limit_user: settings.rate_limit_user.unwrap_or(5),
+            rate_limit_client: settings.rate_limit_client.unwrap_or(5),
+            rate_limit_window: settings.rate_limit_window.unwrap_or(300),
+            trusted_proxy_header: settings
+                .trusted_proxy_header
+                .map(|h| h.to_ascii_lowercase()),
+            cors_origins: settings.cors_origins.unwrap_or_default(),
+            jwt_secret: settings.jwt_secret.filter(|s| !s.is_empty()),
+            jwt_rs256_key: settings.jwt_rs256_key,
+            jwt_es256_key: settings.jwt_es256_key,
+            jwt_issuer: settings.jwt_issuer,
+            jwt_audience: settings.jwt_audience,
+            admin_role: settings.admin_role.unwrap_or_else(|| "admin".to_owned()),
+            encryption_key: settings.encryption_key.filter(|s| !s.is_empty()),
+            demo: settings.demo.unwrap_or(false),
+            body_limit: settings.body_limit.unwrap_or(16 * 1024),
+            enrollment_ttl: settings.enrollment_ttl.unwrap_or(600),
+            session_ttl: settings.session_ttl.unwrap_or(8 * 3600),
+            cookie_secure: settings.cookie_secure.unwrap_or(false),
+            log_format,
+        })
+    }
+}

@@ -1,0 +1,163 @@
+//! Encryption at rest of TOTP secrets (XChaCha20-Poly1305) and small random helpers.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+const KEY_LEN: usize = 32;
+const NONCE_LEN: usize = 24;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("the encryption key must be 32 bytes in base64")]
+    BadKey,
+    #[error("key file {path}: {source}")]
+    File {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the random source failed")]
+    Random,
+}
+
+/// Seals and opens TOTP secrets. The associated data binds a ciphertext to its method
+/// and user, so a row copied onto another method does not decrypt.
+pub struct SecretBox {
+    cipher: XChaCha20Poly1305,
+    key_digest: [u8; 32],
+}
+
+impl std::fmt::Debug for SecretBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretBox(..)")
+    }
+}
+
+impl SecretBox {
+    /// The key from configuration, else from `key_file`, which is created (mode 0600)
+    /// with a fresh key when it does not exist.
+    pub fn load(configured: Option<&str>, key_file: &Path) -> Result<SecretBox, KeyError> {
+        let key = match configured {
+            Some(text) => decode_key(text)?,
+            None => read_or_create_key_file(key_file)?,
+        };
+        let cipher = XChaCha20Poly1305::new_from_slice(&key).map_err(|_| KeyError::BadKey)?;
+        Ok(SecretBox {
+            cipher,
+            key_digest: Sha256::new()
+                .chain_update(b"security-info demo jwt v1")
+                .chain_update(key)
+                .finalize()
+                .into(),
+        })
+    }
+
+    /// A secret for signing demo tokens, derived from the encryption key so that every
+    /// instance sharing the key (and a restarted one) accepts the same tokens.
+    pub fn derived_demo_jwt_secret(&self) -> Vec<u8> {
+        self.key_digest.to_vec()
+    }
+
+    pub fn seal(&self, plaintext: &[u8], aad: &str) -> Result<String, KeyError> {
+        let nonce_bytes: [u8; NONCE_LEN] = random_bytes()?;
+        let nonce = XNonce::from(nonce_bytes);
+        let sealed = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .map_err(|_| KeyError::BadKey)?;
+        let mut out = nonce_bytes.to_vec();
+        out.extend_from_slice(&sealed);
+        Ok(B64.encode(out))
+    }
+
+    /// `None` when the text was not sealed with this key and `aad`.
+    pub fn open(&self, sealed: &str, aad: &str) -> Option<Vec<u8>> {
+        let bytes = B64.decode(sealed).ok()?;
+        if bytes.len() <= NONCE_LEN {
+            return None;
+        }
+        let (nonce, body) = bytes.split_at(NONCE_LEN);
+        let nonce = XNonce::try_from(nonce).ok()?;
+        self.cipher
+            .decrypt(
+                &nonce,
+                Payload {
+                    msg: body,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .ok()
+    }
+}
+
+fn decode_key(text: &str) -> Result<[u8; KEY_LEN], KeyError> {
+    let bytes = B64.decode(text.trim()).map_err(|_| KeyError::BadKey)?;
+    bytes.try_into().map_err(|_| KeyError::BadKey)
+}
+
+fn read_or_create_key_file(path: &Path) -> Result<[u8; KEY_LEN], KeyError> {
+    let file_error = |source| KeyError::File {
+        path: path.display().to_string(),
+        source,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => decode_key(&text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent).map_err(file_error)?;
+            }
+            let key: [u8; KEY_LEN] = random_bytes()?;
+            write_private(path, B64.encode(key).as_bytes()).map_err(file_error)?;
+            tracing::info!(path = %path.display(), "generated a new encryption key file");
+            Ok(key)
+        }
+        Err(e) => Err(file_error(e)),
+    }
+}
+
+/// Creates the file readable by its owner only; `create_new` so two instances starting
+/// at once cannot overwrite each other's key.
+fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], KeyError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|_| KeyError::Random)?;
+    Ok(bytes)
+}
+
+/// A random identifier: 128 bits in hex.
+pub fn random_id() -> Result<String, KeyError> {
+    Ok(hex(&random_bytes::<16>()?))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Stored form of a session cookie value: the database never holds the cookie itself.
+pub fn sha256_hex(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}

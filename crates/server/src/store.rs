@@ -1,0 +1,541 @@
+//! Queries. Everything that matters lives in the database, so any number of instances
+//! can serve one database.
+
+use crate::error::{ApiError, ApiResult};
+use security_info_core::api::{DefaultMethod, Method};
+use security_info_core::methods::{DefaultMode, MethodFacts, MethodType};
+use sqlx::AnyConnection;
+
+pub fn now() -> i64 {
+    i64::try_from(security_info_core::unix_now()).unwrap_or(i64::MAX)
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub subject: String,
+    pub account_name: String,
+    pub password_hash: Option<String>,
+    pub default_method_id: Option<String>,
+    pub default_mode: Option<String>,
+}
+
+impl UserRow {
+    pub fn default_pair(&self) -> Option<(String, DefaultMode)> {
+        let id = self.default_method_id.clone()?;
+        let mode =
+            serde_json::from_value(serde_json::Value::String(self.default_mode.clone()?)).ok()?;
+        Some((id, mode))
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MethodRow {
+    pub id: String,
+    pub user_id: String,
+    pub method_type: String,
+    pub name: String,
+    pub secret_enc: Option<String>,
+    pub created_ms: i64,
+    pub last_used_at: Option<i64>,
+}
+
+impl MethodRow {
+    pub fn kind(&self) -> Option<MethodType> {
+        MethodType::parse(&self.method_type)
+    }
+
+    /// The associated data that binds a sealed secret to this method and user.
+    pub fn aad(&self) -> String {
+        secret_aad(&self.user_id, &self.id)
+    }
+
+    pub fn to_api(&self) -> Option<Method> {
+        let kind = self.kind()?;
+        Some(Method {
+            id: self.id.clone(),
+            method_type: kind,
+            name: self.name.clone(),
+            detail: None,
+            phone_kind: None,
+            usable_for: kind.usable_for().to_vec(),
+            default_modes: kind.default_modes(None).to_vec(),
+            created_at: self.created_ms / 1000,
+            last_used_at: self.last_used_at,
+        })
+    }
+}
+
+pub fn secret_aad(user_id: &str, method_id: &str) -> String {
+    format!("totp-secret:{user_id}:{method_id}")
+}
+
+const USER_COLUMNS: &str =
+    "id, subject, account_name, password_hash, default_method_id, default_mode";
+const METHOD_COLUMNS: &str = "id, user_id, method_type, name, secret_enc, created_ms, last_used_at";
+
+pub async fn user_by_subject(
+    conn: &mut AnyConnection,
+    subject: &str,
+) -> ApiResult<Option<UserRow>> {
+    Ok(sqlx::query_as::<_, UserRow>(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE subject = $1"
+    ))
+    .bind(subject)
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn user_by_id(conn: &mut AnyConnection, id: &str) -> ApiResult<UserRow> {
+    sqlx::query_as::<_, UserRow>(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(ApiError::Unauthenticated)
+}
+
+/// The user for `subject`, created on first sight.
+pub async fn ensure_user(
+    conn: &mut AnyConnection,
+    subject: &str,
+    account_name: &str,
+    password_hash: Option<&str>,
+) -> ApiResult<UserRow> {
+    let id = crate::crypto::random_id().map_err(|e| ApiError::Internal(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO users (id, subject, account_name, password_hash, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (subject) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(subject)
+    .bind(account_name)
+    .bind(password_hash)
+    .bind(now())
+    .execute(&mut *conn)
+    .await?;
+    user_by_subject(conn, subject)
+        .await?
+        .ok_or_else(|| ApiError::Internal("user vanished after insert".into()))
+}
+
+/// Takes the user's row lock (PostgreSQL) / confirms the write lock (SQLite) for the
+/// rest of the transaction, so concurrent changes to one user's methods serialise.
+pub async fn lock_user(conn: &mut AnyConnection, user_id: &str) -> ApiResult<UserRow> {
+    sqlx::query("UPDATE users SET lock_counter = lock_counter + 1 WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    user_by_id(conn, user_id).await
+}
+
+pub async fn methods_of(conn: &mut AnyConnection, user_id: &str) -> ApiResult<Vec<MethodRow>> {
+    Ok(sqlx::query_as::<_, MethodRow>(&format!(
+        "SELECT {METHOD_COLUMNS} FROM methods WHERE user_id = $1 ORDER BY created_ms, id"
+    ))
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// One of the user's methods; another user's id is simply not found.
+pub async fn method_of(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    method_id: &str,
+) -> ApiResult<MethodRow> {
+    sqlx::query_as::<_, MethodRow>(&format!(
+        "SELECT {METHOD_COLUMNS} FROM methods WHERE user_id = $1 AND id = $2"
+    ))
+    .bind(user_id)
+    .bind(method_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(ApiError::NotFound)
+}
+
+pub fn api_methods(rows: &[MethodRow]) -> Vec<Method> {
+    rows.iter().filter_map(MethodRow::to_api).collect()
+}
+
+pub fn has_two_step(rows: &[MethodRow]) -> bool {
+    rows.iter()
+        .filter_map(MethodRow::kind)
+        .any(MethodType::is_two_step)
+}
+
+/// The stored default if it still names one of `methods` in a valid mode.
+pub fn current_default(user: &UserRow, methods: &[Method]) -> Option<DefaultMethod> {
+    security_info_core::methods::fallback_default(methods, user.default_pair())
+        .map(|(method_id, mode)| DefaultMethod { method_id, mode })
+}
+
+pub async fn set_default(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    default: Option<&DefaultMethod>,
+) -> ApiResult<()> {
+    let mode = default.map(|d| mode_name(d.mode));
+    sqlx::query("UPDATE users SET default_method_id = $1, default_mode = $2 WHERE id = $3")
+        .bind(default.map(|d| d.method_id.clone()))
+        .bind(mode)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub fn mode_name(mode: DefaultMode) -> String {
+    match serde_json::to_value(mode) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// After deleting a method: the next default in the core's order.
+pub fn default_after_delete(user: &UserRow, remaining: &[Method]) -> Option<DefaultMethod> {
+    let current = user.default_pair();
+    security_info_core::methods::fallback_default(remaining, current)
+        .map(|(method_id, mode)| DefaultMethod { method_id, mode })
+}
+
+/// After adding `added`: the core decides whether it becomes the default.
+pub fn default_with_added(
+    user: &UserRow,
+    existing: &[Method],
+    added: &Method,
+) -> Option<DefaultMethod> {
+    let current = security_info_core::methods::fallback_default(existing, user.default_pair());
+    security_info_core::methods::default_after_add(current, added)
+        .map(|(method_id, mode)| DefaultMethod { method_id, mode })
+}
+
+// ---- step-up freshness -------------------------------------------------------------
+
+pub async fn fresh_until(conn: &mut AnyConnection, holder: &str) -> ApiResult<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT fresh_until FROM freshness WHERE holder = $1")
+        .bind(holder)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|r| r.0).filter(|t| *t > now()))
+}
+
+pub async fn make_fresh(conn: &mut AnyConnection, holder: &str, until: i64) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO freshness (holder, fresh_until) VALUES ($1, $2) \
+         ON CONFLICT (holder) DO UPDATE SET fresh_until = excluded.fresh_until",
+    )
+    .bind(holder)
+    .bind(until)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+// ---- replay refusal ------------------------------------------------------------------
+
+/// Records that `step` was accepted for `method_id`; false when it already was (by any
+/// instance: the primary key decides).
+pub async fn claim_step(conn: &mut AnyConnection, method_id: &str, step: u64) -> ApiResult<bool> {
+    let step =
+        i64::try_from(step).map_err(|_| ApiError::Validation("time step out of range".into()))?;
+    let done = sqlx::query(
+        "INSERT INTO used_steps (method_id, step, used_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (method_id, step) DO NOTHING",
+    )
+    .bind(method_id)
+    .bind(step)
+    .bind(now())
+    .execute(&mut *conn)
+    .await?;
+    // Steps older than the acceptance window can never match again: forget them.
+    sqlx::query("DELETE FROM used_steps WHERE method_id = $1 AND step < $2")
+        .bind(method_id)
+        .bind(step - 10)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn touch_method(conn: &mut AnyConnection, method_id: &str) -> ApiResult<()> {
+    sqlx::query("UPDATE methods SET last_used_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(method_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+// ---- rate limiting -----------------------------------------------------------------
+
+/// A bucket of attempts with its limit.
+pub struct Bucket {
+    pub key: String,
+    pub limit: u32,
+}
+
+/// Attempts reserved before a code is checked. Reserving first (insert, then count)
+/// keeps the limit under concurrency and across instances: an attempt in flight counts.
+pub struct Reservation {
+    ids: Vec<String>,
+}
+
+pub async fn reserve_attempt(
+    conn: &mut AnyConnection,
+    buckets: &[Bucket],
+    window: u32,
+) -> ApiResult<Reservation> {
+    let now = now();
+    let since = now - i64::from(window);
+    let mut ids = Vec::with_capacity(buckets.len());
+    for bucket in buckets {
+        sqlx::query("DELETE FROM attempts WHERE bucket = $1 AND at <= $2")
+            .bind(&bucket.key)
+            .bind(since)
+            .execute(&mut *conn)
+            .await?;
+        let id = crate::crypto::random_id().map_err(|e| ApiError::Internal(e.to_string()))?;
+        sqlx::query("INSERT INTO attempts (id, bucket, at) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind(&bucket.key)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        ids.push(id);
+    }
+    let reservation = Reservation { ids };
+    for bucket in buckets {
+        let (count, oldest): (i64, Option<i64>) =
+            sqlx::query_as("SELECT COUNT(*), MIN(at) FROM attempts WHERE bucket = $1 AND at > $2")
+                .bind(&bucket.key)
+                .bind(since)
+                .fetch_one(&mut *conn)
+                .await?;
+        if count > i64::from(bucket.limit) {
+            // A refused attempt is not a guess: do not let it extend the lock-out.
+            release(conn, reservation).await?;
+            let retry = oldest.map_or(i64::from(window), |t| t + i64::from(window) - now);
+            return Err(ApiError::RateLimited(
+                u64::try_from(retry.max(1)).unwrap_or(1),
+            ));
+        }
+    }
+    Ok(reservation)
+}
+
+/// Forgets the reserved attempts (the code was right, or never checked).
+pub async fn release(conn: &mut AnyConnection, reservation: Reservation) -> ApiResult<()> {
+    for id in reservation.ids {
+        sqlx::query("DELETE FROM attempts WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+// ---- enrolments ----------------------------------------------------------------------
+
+pub async fn create_enrollment(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    kind: MethodType,
+    expires_at: i64,
+) -> ApiResult<String> {
+    let id = crate::crypto::random_id().map_err(|e| ApiError::Internal(e.to_string()))?;
+    sqlx::query("DELETE FROM enrollments WHERE user_id = $1 AND expires_at <= $2")
+        .bind(user_id)
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO enrollments (id, user_id, method_type, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&id)
+    .bind(user_id)
+    .bind(kind.as_str())
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// The enrolment's expiry, if it exists for this user and type.
+pub async fn enrollment_expiry(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    enrollment_id: &str,
+    kind: MethodType,
+) -> ApiResult<i64> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT expires_at FROM enrollments WHERE id = $1 AND user_id = $2 AND method_type = $3",
+    )
+    .bind(enrollment_id)
+    .bind(user_id)
+    .bind(kind.as_str())
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| r.0).ok_or(ApiError::NotFound)
+}
+
+/// Consumes the enrolment; false when another request already did.
+pub async fn consume_enrollment(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    enrollment_id: &str,
+) -> ApiResult<bool> {
+    let done = sqlx::query("DELETE FROM enrollments WHERE id = $1 AND user_id = $2")
+        .bind(enrollment_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn insert_method(conn: &mut AnyConnection, row: &MethodRow) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO methods (id, user_id, method_type, name, secret_enc, created_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&row.id)
+    .bind(&row.user_id)
+    .bind(&row.method_type)
+    .bind(&row.name)
+    .bind(&row.secret_enc)
+    .bind(row.created_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_method(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    method_id: &str,
+) -> ApiResult<()> {
+    sqlx::query("DELETE FROM used_steps WHERE method_id = $1")
+        .bind(method_id)
+        .execute(&mut *conn)
+        .await?;
+    let done = sqlx::query("DELETE FROM methods WHERE id = $1 AND user_id = $2")
+        .bind(method_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Removes everything a user registered (administrator reset). The user row stays so
+/// the identity provider's subject keeps working.
+pub async fn reset_user(conn: &mut AnyConnection, user_id: &str) -> ApiResult<()> {
+    for sql in [
+        "DELETE FROM used_steps WHERE method_id IN (SELECT id FROM methods WHERE user_id = $1)",
+        "DELETE FROM methods WHERE user_id = $1",
+        "DELETE FROM enrollments WHERE user_id = $1",
+        "DELETE FROM sessions WHERE user_id = $1",
+        "UPDATE users SET default_method_id = NULL, default_mode = NULL WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(user_id).execute(&mut *conn).await?;
+    }
+    sqlx::query("DELETE FROM freshness WHERE holder = $1")
+        .bind(format!("user:{user_id}"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn rename_method(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    method_id: &str,
+    name: &str,
+) -> ApiResult<()> {
+    let done = sqlx::query("UPDATE methods SET name = $1 WHERE id = $2 AND user_id = $3")
+        .bind(name)
+        .bind(method_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+// ---- demo sessions -------------------------------------------------------------------
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub id_hash: String,
+    pub user_id: String,
+    pub authenticated: i64,
+}
+
+pub async fn create_session(
+    conn: &mut AnyConnection,
+    id_hash: &str,
+    user_id: &str,
+    authenticated: bool,
+    expires_at: i64,
+) -> ApiResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, authenticated, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id_hash)
+    .bind(user_id)
+    .bind(i64::from(authenticated))
+    .bind(expires_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn session(conn: &mut AnyConnection, id_hash: &str) -> ApiResult<Option<SessionRow>> {
+    Ok(sqlx::query_as::<_, SessionRow>(
+        "SELECT id_hash, user_id, authenticated FROM sessions WHERE id_hash = $1 AND expires_at > $2",
+    )
+    .bind(id_hash)
+    .bind(now())
+    .fetch_optional(conn)
+    .await?)
+}
+
+pub async fn authenticate_session(conn: &mut AnyConnection, id_hash: &str) -> ApiResult<()> {
+    sqlx::query("UPDATE sessions SET authenticated = 1 WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_session(conn: &mut AnyConnection, id_hash: &str) -> ApiResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM freshness WHERE holder = $1")
+        .bind(format!("session:{id_hash}"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Used by the rules: the API method implements the core's facts.
+pub fn types_of(methods: &[Method]) -> Vec<MethodType> {
+    methods.iter().map(MethodFacts::method_type).collect()
+}
