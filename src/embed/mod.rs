@@ -1,0 +1,405 @@
+//! The JavaScript embedding: `mount(element, options) → handle` for any page.
+//!
+//! The ES module wrapper (`www/pkg/security-info.js`) loads the wasm, calls [`mount`] and
+//! defines the `<security-info>` custom element on top of it. Options are validated
+//! here so a host gets a clear exception instead of a panic in the console.
+
+use crate::config::{Action, Auth, Config, HostFuture, MethodOptions, Theme};
+use crate::SecurityInfo;
+use js_sys::{Function, Object, Promise, Reflect};
+use leptos::prelude::*;
+use security_info_core::methods::MethodType;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// Every option a host may pass (camelCase, as in SPEC section 7).
+pub const OPTION_NAMES: &[&str] = &[
+    "baseUrl",
+    "auth",
+    "getToken",
+    "headers",
+    "timeoutMs",
+    "locale",
+    "messages",
+    "locales",
+    "methods",
+    "readOnly",
+    "hideHeader",
+    "disableAdd",
+    "disableDelete",
+    "theme",
+    "appUrl",
+    "onLoad",
+    "onAdd",
+    "onDelete",
+    "onDefaultChange",
+    "onError",
+    "onBeforeAction",
+];
+
+/// The locales whose texts ship in the library (host locales come through `locales`).
+const BUILTIN_LOCALES: &[&str] = &["en", "nl"];
+
+/// A mounted component; `unmount()` removes it and its listeners.
+#[wasm_bindgen]
+pub struct MountHandle {
+    inner: Option<leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>>,
+}
+
+#[wasm_bindgen]
+impl MountHandle {
+    /// Removes the component from the page. Calling it twice does nothing.
+    pub fn unmount(&mut self) {
+        self.inner.take();
+    }
+}
+
+/// Renders the Security info page into `element` (light DOM) with the given options.
+/// Throws a `TypeError` naming the problem when the element or an option is invalid.
+#[wasm_bindgen]
+pub fn mount(element: JsValue, options: JsValue) -> Result<MountHandle, JsValue> {
+    let element: web_sys::HtmlElement = element
+        .dyn_into()
+        .map_err(|_| type_error("mount(element, options): element must be an HTMLElement"))?;
+    let mut config = parse_options(&options).map_err(|e| type_error(&format!("security-info: {e}")))?;
+    add_dom_events(&mut config, &element);
+    let handle = leptos::mount::mount_to(element, move || {
+        view! { <SecurityInfo config=config.clone() /> }.into_any()
+    });
+    Ok(MountHandle {
+        inner: Some(handle),
+    })
+}
+
+fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+/// Maps the JS options object onto [`Config`], refusing unknown names and wrong types.
+pub fn parse_options(options: &JsValue) -> Result<Config, String> {
+    let mut config = Config::default();
+    if options.is_undefined() || options.is_null() {
+        return Ok(config);
+    }
+    let object: &Object = options
+        .dyn_ref()
+        .ok_or_else(|| "options must be an object".to_owned())?;
+    let keys: Vec<String> = Object::keys(object)
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    if let Some(unknown) = keys.iter().find(|k| !OPTION_NAMES.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown option {unknown:?}; known options: {}",
+            OPTION_NAMES.join(", ")
+        ));
+    }
+    let get = |name: &str| Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+
+    if let Some(base) = opt_string(&get("baseUrl"), "baseUrl")? {
+        config.base_url = validate_base_url(&base)?;
+    }
+    let get_token = opt_function(&get("getToken"), "getToken")?;
+    match (opt_string(&get("auth"), "auth")?.as_deref(), get_token) {
+        (None | Some("cookies"), None) => config.auth = Auth::Cookies,
+        (None | Some("bearer"), Some(f)) => config.auth = Auth::Bearer(token_callback(f)),
+        (Some("bearer"), None) => return Err("auth \"bearer\" needs a getToken function".into()),
+        (Some(other), _) => {
+            return Err(format!(
+                "auth must be \"cookies\" or \"bearer\" (with getToken), not {other:?}"
+            ));
+        }
+    }
+    if let Some(headers) = opt_string_map(&get("headers"), "headers")? {
+        config.headers = headers.into_iter().collect();
+    }
+    if let Some(ms) = opt_number(&get("timeoutMs"), "timeoutMs")? {
+        if !(ms >= 1.0 && ms <= 600_000.0) {
+            return Err("timeoutMs must be between 1 and 600000".into());
+        }
+        config.timeout_ms = ms as u32;
+    }
+    if let Some(locales) = opt_object(&get("locales"), "locales")? {
+        for tag in Object::keys(&locales).iter().filter_map(|k| k.as_string()) {
+            let table = Reflect::get(&locales, &JsValue::from_str(&tag)).unwrap_or(JsValue::UNDEFINED);
+            let table = opt_string_map(&table, &format!("locales.{tag}"))?.unwrap_or_default();
+            config.locales.insert(tag, table);
+        }
+    }
+    if let Some(locale) = opt_string(&get("locale"), "locale")? {
+        let primary = locale.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        let known = BUILTIN_LOCALES.contains(&primary.as_str())
+            || config.locales.contains_key(&locale)
+            || config.locales.contains_key(&primary);
+        if !known {
+            return Err(format!(
+                "unknown locale {locale:?}: built in are {}; add others with the locales option",
+                BUILTIN_LOCALES.join(", ")
+            ));
+        }
+        config.locale = Some(locale);
+    }
+    if let Some(messages) = opt_string_map(&get("messages"), "messages")? {
+        config.messages = messages;
+    }
+    if let Some(methods) = opt_object(&get("methods"), "methods")? {
+        config.methods = parse_methods(&methods)?;
+    }
+    for (name, field) in [
+        ("readOnly", &mut config.read_only),
+        ("hideHeader", &mut config.hide_header),
+        ("disableAdd", &mut config.disable_add),
+        ("disableDelete", &mut config.disable_delete),
+    ] {
+        if let Some(value) = opt_bool(&get(name), name)? {
+            *field = value;
+        }
+    }
+    if let Some(theme) = opt_string(&get("theme"), "theme")? {
+        config.theme = parse_theme(&theme)?;
+    }
+    let app_url = get("appUrl");
+    if app_url.is_null() {
+        config.app_url = None;
+    } else if let Some(url) = opt_string(&app_url, "appUrl")? {
+        config.app_url = Some(url);
+    }
+
+    if let Some(f) = opt_function(&get("onLoad"), "onLoad")? {
+        config.on_load = Some(Rc::new(move |info| call1(&f, &to_js(info))));
+    }
+    if let Some(f) = opt_function(&get("onAdd"), "onAdd")? {
+        config.on_add = Some(Rc::new(move |m| call1(&f, &to_js(m))));
+    }
+    if let Some(f) = opt_function(&get("onDelete"), "onDelete")? {
+        config.on_delete = Some(Rc::new(move |m| call1(&f, &to_js(m))));
+    }
+    if let Some(f) = opt_function(&get("onDefaultChange"), "onDefaultChange")? {
+        config.on_default_change = Some(Rc::new(move |d| call1(&f, &to_js(&d))));
+    }
+    if let Some(f) = opt_function(&get("onError"), "onError")? {
+        config.on_error = Some(Rc::new(move |e| {
+            let detail = Object::new();
+            let code = e.code().map(|c| c.as_str()).unwrap_or("network");
+            let _ = Reflect::set(&detail, &"code".into(), &code.into());
+            let _ = Reflect::set(&detail, &"message".into(), &e.to_string().into());
+            call1(&f, &detail)
+        }));
+    }
+    if let Some(f) = opt_function(&get("onBeforeAction"), "onBeforeAction")? {
+        config.on_before_action = Some(Rc::new(move |action: Action, method: Option<MethodType>| {
+            let method = method.map_or(JsValue::NULL, |m| JsValue::from_str(m.as_str()));
+            let answer = f.call2(&JsValue::NULL, &action.as_str().into(), &method);
+            Box::pin(async move { host_allows(answer).await }) as HostFuture<bool>
+        }));
+    }
+    Ok(config)
+}
+
+/// `false` (or a promise of `false`) cancels; anything else, or a throwing callback,
+/// proceeds — a broken host callback must not lock people out of their settings.
+async fn host_allows(answer: Result<JsValue, JsValue>) -> bool {
+    let Ok(value) = answer else { return true };
+    let value = match value.dyn_into::<Promise>() {
+        Ok(promise) => match JsFuture::from(promise).await {
+            Ok(v) => v,
+            Err(_) => return true,
+        },
+        Err(value) => value,
+    };
+    value.as_bool() != Some(false)
+}
+
+fn token_callback(f: Function) -> crate::config::GetToken {
+    Rc::new(move || {
+        let answer = f.call0(&JsValue::NULL);
+        Box::pin(async move {
+            let value = match answer.ok()?.dyn_into::<Promise>() {
+                Ok(promise) => JsFuture::from(promise).await.ok()?,
+                Err(value) => value,
+            };
+            value.as_string().filter(|t| !t.is_empty())
+        }) as HostFuture<Option<String>>
+    })
+}
+
+/// Dispatches `security-info:*` DOM events on the host element, after the host's own
+/// callbacks, so pages can listen without passing functions.
+fn add_dom_events(config: &mut Config, element: &web_sys::HtmlElement) {
+    let emit = {
+        let element = element.clone();
+        move |name: &str, detail: JsValue| {
+            let init = web_sys::CustomEventInit::new();
+            init.set_bubbles(true);
+            init.set_composed(true);
+            init.set_detail(&detail);
+            if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+                let _ = element.dispatch_event(&event);
+            }
+        }
+    };
+    let previous = config.on_add.take();
+    let e = emit.clone();
+    config.on_add = Some(Rc::new(move |m| {
+        if let Some(p) = &previous {
+            p(m);
+        }
+        e("security-info:method-added", method_detail(&to_js(m)));
+    }));
+    let previous = config.on_delete.take();
+    let e = emit.clone();
+    config.on_delete = Some(Rc::new(move |m| {
+        if let Some(p) = &previous {
+            p(m);
+        }
+        e("security-info:method-deleted", method_detail(&to_js(m)));
+    }));
+    let previous = config.on_default_change.take();
+    config.on_default_change = Some(Rc::new(move |d| {
+        if let Some(p) = &previous {
+            p(d);
+        }
+        let detail = Object::new();
+        let _ = Reflect::set(&detail, &"defaultMethod".into(), &to_js(&d));
+        emit("security-info:default-changed", detail.into());
+    }));
+}
+
+fn method_detail(method: &JsValue) -> JsValue {
+    let detail = Object::new();
+    let _ = Reflect::set(&detail, &"method".into(), method);
+    detail.into()
+}
+
+/// Serialises through JSON: serde_json is already in the bundle, serde-wasm-bindgen
+/// would add code for the same result.
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
+fn call1(f: &Function, arg: &JsValue) {
+    // A throwing host callback is the host's bug; it must not break the component.
+    let _ = f.call1(&JsValue::NULL, arg);
+}
+
+fn validate_base_url(base: &str) -> Result<String, String> {
+    let trimmed = base.trim_end_matches('/');
+    let absolute = web_sys::Url::new(base)
+        .ok()
+        .is_some_and(|u| matches!(u.protocol().as_str(), "http:" | "https:"));
+    if absolute || (base.starts_with('/') && !base.starts_with("//")) {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(format!(
+            "baseUrl must be a path such as \"/api\" or an http(s) URL, not {base:?}"
+        ))
+    }
+}
+
+fn parse_theme(theme: &str) -> Result<Theme, String> {
+    match theme {
+        "auto" => Ok(Theme::Auto),
+        "light" => Ok(Theme::Light),
+        "dark" => Ok(Theme::Dark),
+        other => Err(format!("theme must be \"auto\", \"light\" or \"dark\", not {other:?}")),
+    }
+}
+
+fn parse_methods(methods: &Object) -> Result<HashMap<MethodType, MethodOptions>, String> {
+    let mut out = HashMap::new();
+    for name in Object::keys(methods).iter().filter_map(|k| k.as_string()) {
+        let method_type = MethodType::parse(&name).ok_or_else(|| {
+            let known: Vec<_> = MethodType::ALL.iter().map(|t| t.as_str()).collect();
+            format!("methods: unknown method type {name:?}; known: {}", known.join(", "))
+        })?;
+        let entry = Reflect::get(methods, &JsValue::from_str(&name)).unwrap_or(JsValue::UNDEFINED);
+        let mut options = MethodOptions::default();
+        if let Some(flag) = entry.as_bool() {
+            options.visible = flag;
+            options.enabled = flag;
+        } else if let Some(obj) = opt_object(&entry, &format!("methods.{name}"))? {
+            let field = |f: &str| Reflect::get(&obj, &JsValue::from_str(f)).unwrap_or(JsValue::UNDEFINED);
+            if let Some(v) = opt_bool(&field("visible"), &format!("methods.{name}.visible"))? {
+                options.visible = v;
+            }
+            if let Some(v) = opt_bool(&field("enabled"), &format!("methods.{name}.enabled"))? {
+                options.enabled = v;
+            }
+        }
+        out.insert(method_type, options);
+    }
+    Ok(out)
+}
+
+fn opt_string(value: &JsValue, name: &str) -> Result<Option<String>, String> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    value
+        .as_string()
+        .map(Some)
+        .ok_or_else(|| format!("{name} must be a string"))
+}
+
+fn opt_bool(value: &JsValue, name: &str) -> Result<Option<bool>, String> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    value
+        .as_bool()
+        .map(Some)
+        .ok_or_else(|| format!("{name} must be true or false"))
+}
+
+fn opt_number(value: &JsValue, name: &str) -> Result<Option<f64>, String> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    value
+        .as_f64()
+        .map(Some)
+        .ok_or_else(|| format!("{name} must be a number"))
+}
+
+fn opt_function(value: &JsValue, name: &str) -> Result<Option<Function>, String> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value
+        .dyn_ref::<Function>()
+        .cloned()
+        .map(Some)
+        .ok_or_else(|| format!("{name} must be a function"))
+}
+
+fn opt_object(value: &JsValue, name: &str) -> Result<Option<Object>, String> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    if value.is_object() && !value.is_function() && !js_sys::Array::is_array(value) {
+        Ok(value.dyn_ref::<Object>().cloned())
+    } else {
+        Err(format!("{name} must be an object"))
+    }
+}
+
+fn opt_string_map(value: &JsValue, name: &str) -> Result<Option<HashMap<String, String>>, String> {
+    let Some(object) = opt_object(value, name)? else {
+        return Ok(None);
+    };
+    let mut map = HashMap::new();
+    for key in Object::keys(&object).iter().filter_map(|k| k.as_string()) {
+        let v = Reflect::get(&object, &JsValue::from_str(&key)).unwrap_or(JsValue::UNDEFINED);
+        let text = v
+            .as_string()
+            .ok_or_else(|| format!("{name}.{key} must be a string"))?;
+        map.insert(key, text);
+    }
+    Ok(Some(map))
+}
