@@ -1,0 +1,112 @@
+// Shared by the end-to-end tests: the real server on a free loopback port with a fresh
+// database, Debian's Chromium through playwright-core, CSP/console error collection,
+// and an independent TOTP implementation (npm `otpauth`) to compute codes.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import * as OTPAuth from "otpauth";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+export const SERVER_BIN = process.env.SECURITY_INFO_SERVER_BIN;
+export const DIST_DIR = process.env.SECURITY_INFO_DIST ?? join(ROOT, "dist");
+export const PORTAL_DIR = join(ROOT, "www/portal");
+export const SCREENSHOT_DIR = join(ROOT, "docs/screenshots");
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Starts the demo server with a fresh SQLite database; resolves once it printed its URL. */
+export async function startServer(extraArgs = []) {
+  if (!SERVER_BIN) throw new Error("set SECURITY_INFO_SERVER_BIN to the server binary");
+  const dataDir = mkdtempSync(join(tmpdir(), "si-e2e-data-"));
+  const child = spawn(
+    SERVER_BIN,
+    ["--demo", "--listen", "127.0.0.1:0", "--static-dir", DIST_DIR, "--data-dir", dataDir, ...extraArgs],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" } },
+  );
+  let output = "";
+  const urls = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const found = {};
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+      const main = output.match(/listening on (http:\/\/localhost:\d+)/);
+      const portal = output.match(/portal on (http:\/\/localhost:\d+)/);
+      if (main) found.url = main[1];
+      if (portal) found.portalUrl = portal[1];
+      const wantPortal = extraArgs.includes("--portal-listen");
+      if (found.url && (!wantPortal || found.portalUrl)) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return {
+    ...urls,
+    output: () => output,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh Chromium profile; pages collect console errors and CSP violations. */
+export async function launch(options = {}) {
+  const profile = mkdtempSync(join(tmpdir(), "si-e2e-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1100, height: 900 },
+    ...options,
+  });
+  context.problems = [];
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  context.on("page", (page) => watch(context, page));
+  for (const page of context.pages()) watch(context, page);
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+function watch(context, page) {
+  page.on("console", (msg) => {
+    if (msg.type() === "error") context.problems.push(`${page.url()}: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => context.problems.push(`${page.url()}: ${err.message}`));
+}
+
+/** The current code for a Base32 secret, computed by an independent TOTP library. */
+export function totpCode(secret, offsetSteps = 0) {
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret.replace(/\s+/g, "")), digits: 6, period: 30 });
+  return totp.generate({ timestamp: Date.now() + offsetSteps * 30_000 });
+}
+
+export const byId = (id) => `[data-testid="${id}"]`;
+
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
