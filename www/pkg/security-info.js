@@ -1,0 +1,131 @@
+// security-info for any page: `mount(element, options)` and the <security-info> custom
+// element. Loads the WebAssembly module once, on first use.
+import init, { mount as mountWasm } from "./security_info.js";
+
+let ready;
+function load() {
+  ready ??= init({ module_or_path: new URL("./security_info_bg.wasm", import.meta.url) });
+  return ready;
+}
+
+/**
+ * Renders the Security info page into `element` (light DOM).
+ * Resolves to a handle whose `unmount()` removes it; rejects with a TypeError naming the
+ * problem when the element or an option is invalid.
+ */
+export async function mount(element, options = {}) {
+  if (!(element instanceof HTMLElement)) {
+    throw new TypeError("mount(element, options): element must be an HTMLElement");
+  }
+  await load();
+  return mountWasm(element, options);
+}
+
+// Attribute → option, for the custom element. Functions and objects (getToken, callbacks,
+// messages, locales, methods, headers) are set as element properties instead.
+const STRING_ATTRIBUTES = { "base-url": "baseUrl", locale: "locale", theme: "theme", auth: "auth", "app-url": "appUrl" };
+const BOOLEAN_ATTRIBUTES = {
+  "read-only": "readOnly",
+  "hide-header": "hideHeader",
+  "disable-add": "disableAdd",
+  "disable-delete": "disableDelete",
+};
+const PROPERTIES = [
+  "getToken",
+  "headers",
+  "timeoutMs",
+  "messages",
+  "locales",
+  "methods",
+  "onLoad",
+  "onAdd",
+  "onDelete",
+  "onDefaultChange",
+  "onError",
+  "onBeforeAction",
+];
+
+/** `<security-info base-url="/api" locale="nl" theme="dark">`, rendered in light DOM. */
+export class SecurityInfoElement extends HTMLElement {
+  static observedAttributes = [...Object.keys(STRING_ATTRIBUTES), ...Object.keys(BOOLEAN_ATTRIBUTES)];
+
+  #handle = null;
+  #generation = 0;
+  #scheduled = false;
+  #properties = {};
+
+  constructor() {
+    super();
+    for (const name of PROPERTIES) {
+      // A property set before the element was upgraded is kept.
+      const early = Object.prototype.hasOwnProperty.call(this, name) ? this[name] : undefined;
+      delete this[name];
+      Object.defineProperty(this, name, {
+        get: () => this.#properties[name],
+        set: (value) => {
+          this.#properties[name] = value;
+          this.#schedule();
+        },
+      });
+      if (early !== undefined) this.#properties[name] = early;
+    }
+  }
+
+  connectedCallback() {
+    this.#schedule();
+  }
+
+  disconnectedCallback() {
+    this.#generation++;
+    this.#handle?.unmount();
+    this.#handle = null;
+  }
+
+  attributeChangedCallback() {
+    this.#schedule();
+  }
+
+  /** The options the element passes to `mount`. */
+  get options() {
+    const options = {};
+    for (const [attribute, option] of Object.entries(STRING_ATTRIBUTES)) {
+      if (this.hasAttribute(attribute)) options[option] = this.getAttribute(attribute);
+    }
+    for (const [attribute, option] of Object.entries(BOOLEAN_ATTRIBUTES)) {
+      if (this.hasAttribute(attribute)) options[option] = this.getAttribute(attribute) !== "false";
+    }
+    for (const [name, value] of Object.entries(this.#properties)) {
+      if (value !== undefined) options[name] = value;
+    }
+    if (options.getToken && !options.auth) options.auth = "bearer";
+    return options;
+  }
+
+  // Several attribute or property changes in one task re-render once.
+  #schedule() {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      this.#scheduled = false;
+      if (this.isConnected) this.#render();
+    });
+  }
+
+  async #render() {
+    const generation = ++this.#generation;
+    this.#handle?.unmount();
+    this.#handle = null;
+    try {
+      const handle = await mount(this, this.options);
+      if (generation === this.#generation && this.isConnected) this.#handle = handle;
+      else handle.unmount();
+    } catch (error) {
+      console.error(error);
+      this.dispatchEvent(new CustomEvent("security-info:error", { bubbles: true, detail: { message: String(error.message ?? error) } }));
+    }
+  }
+}
+
+if (!customElements.get("security-info")) {
+  customElements.define("security-info", SecurityInfoElement);
+}
