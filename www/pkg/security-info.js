@@ -115,8 +115,12 @@ export class SecurityInfoElement extends HTMLElement {
     const generation = ++this.#generation;
     this.#handle?.unmount();
     this.#handle = null;
+    const options = this.options;
+    // auth="bearer" in the markup: wait for the page's script to set getToken rather
+    // than fail a first request without a token.
+    if (options.auth === "bearer" && !options.getToken) return;
     try {
-      const handle = await mount(this, this.options);
+      const handle = await mount(this, options);
       if (generation === this.#generation && this.isConnected) this.#handle = handle;
       else handle.unmount();
     } catch (error) {
