@@ -7,3 +7,56 @@ pub const MANUAL_SECRET: &str = "manual-secret";
 pub const MANUAL_URL: &str = "manual-url";
 pub const COPY_SECRET: &str = "copy-secret";
 pub const COPY_URL: &str = "copy-url";
+pub const OTPAUTH_LINK: &str = "otpauth-link";
+
+// Screen A: the page.
+pub const SECURITY_INFO: &str = "security-info";
+pub const LOADING: &str = "loading";
+pub const EMPTY: &str = "empty";
+pub const ERROR: &str = "error";
+pub const RETRY: &str = "retry";
+/// Polite announcements after a change ("… was deleted.").
+pub const NOTICE: &str = "notice";
+pub const DEFAULT_METHOD: &str = "default-method";
+pub const CHANGE_DEFAULT: &str = "change-default";
+pub const ADD_METHOD: &str = "add-method";
+/// Each row also carries `data-method-id` and `data-method-type`.
+pub const METHOD_ROW: &str = "method-row";
+pub const DELETE_METHOD: &str = "delete-method";
+pub const RENAME_METHOD: &str = "rename-method";
+pub const RENAME_INPUT: &str = "rename-input";
+pub const RENAME_SAVE: &str = "rename-save";
+
+// Screen B: add a method.
+pub const ADD_METHOD_DIALOG: &str = "add-method-dialog";
+pub const METHOD_SELECT: &str = "method-select";
+pub const ADD_CONFIRM: &str = "add-confirm";
+
+// Screen C: authenticator wizard.
+pub const WIZARD: &str = "authenticator-wizard";
+pub const WIZARD_STEP: &str = "wizard-step";
+pub const WIZARD_NEXT: &str = "wizard-next";
+pub const WIZARD_BACK: &str = "wizard-back";
+pub const WIZARD_DONE: &str = "wizard-done";
+pub const USE_OTHER_APP: &str = "use-other-app";
+pub const USE_OTHER_METHOD: &str = "use-other-method";
+pub const CODE_INPUT: &str = "code-input";
+pub const CODE_SUBMIT: &str = "code-submit";
+
+// Screen D: change default.
+pub const DEFAULT_DIALOG: &str = "default-dialog";
+pub const DEFAULT_SELECT: &str = "default-select";
+pub const DEFAULT_CONFIRM: &str = "default-confirm";
+
+// Screen E: confirm delete.
+pub const CONFIRM_DIALOG: &str = "confirm-dialog";
+pub const CONFIRM_YES: &str = "confirm-yes";
+pub const CONFIRM_NO: &str = "confirm-no";
+
+// Screen J: verify your identity.
+pub const VERIFY_DIALOG: &str = "verify-dialog";
+pub const VERIFY_INPUT: &str = "verify-input";
+pub const VERIFY_SUBMIT: &str = "verify-submit";
+pub const SIGN_IN_OTHER_WAY: &str = "sign-in-other-way";
+/// Each choice under "Sign in another way"; carries `data-method-id`.
+pub const VERIFY_METHOD_OPTION: &str = "verify-method-option";

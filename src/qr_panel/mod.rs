@@ -1,6 +1,8 @@
 //! Step "Scan the QR code" of the authenticator wizard: the QR code, and behind
 //! "Can't scan image?" the secret and the URL to type or paste by hand.
 
+use crate::context::unique_id;
+use crate::i18n::{Key, use_i18n};
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::{Secret, otpauth::OtpAuthUri, qr::qr_svg};
@@ -18,14 +20,18 @@ pub fn QrPanel(
     #[prop(optional, into)]
     manual_url: Option<Signal<String>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let manual_id = unique_id("manual");
     let revealed = RwSignal::new(false);
     let uri_text = Memo::new(move |_| uri.get().to_string());
+    let alt = i18n.clone();
     let svg = Memo::new(move |_| {
-        let title = format!("QR code for {}", uri.with(|u| u.account.clone()));
+        let title = uri.with(|u| alt.fmt(Key::QrAlt, &[("account", &u.account)]));
         qr_svg(&uri_text.get(), &title).unwrap_or_default()
     });
     let secret = Memo::new(move |_| uri.with(|u| u.secret.clone()));
     let url = move || manual_url.map_or_else(|| uri_text.get(), |u| u.get());
+    let i18n_manual = i18n.clone();
 
     view! {
         <div class="si-qr-panel">
@@ -35,25 +41,32 @@ pub fn QrPanel(
                 class="si-link"
                 data-testid=testids::CANT_SCAN
                 aria-expanded=move || revealed.get().to_string()
-                aria-controls="si-manual-entry"
+                aria-controls=manual_id.clone()
                 on:click=move |_| revealed.update(|r| *r = !*r)
             >
-                "Can't scan image?"
+                {i18n.t(Key::CantScan)}
             </button>
-            <Show when=move || revealed.get()>
-                <dl class="si-manual" id="si-manual-entry">
-                    <dt>"Secret key"</dt>
-                    <dd>
-                        <GroupedSecret secret=secret />
-                        <CopyButton testid=testids::COPY_SECRET text=Signal::derive(move || secret.get().to_base32()) />
-                    </dd>
-                    <dt>"URL"</dt>
-                    <dd>
-                        <code class="si-url" data-testid=testids::MANUAL_URL>{url}</code>
-                        <CopyButton testid=testids::COPY_URL text=Signal::derive(url) />
-                    </dd>
-                </dl>
-            </Show>
+            <div id=manual_id>
+                <Show when=move || revealed.get()>
+                    <p>{i18n_manual.t(Key::ManualIntro)}</p>
+                    <dl class="si-manual">
+                        <dt>{i18n_manual.t(Key::SecretKey)}</dt>
+                        <dd>
+                            <GroupedSecret secret=secret />
+                            <CopyButton
+                                testid=testids::COPY_SECRET
+                                label=Key::CopySecret
+                                text=Signal::derive(move || secret.get().to_base32())
+                            />
+                        </dd>
+                        <dt>{i18n_manual.t(Key::Url)}</dt>
+                        <dd>
+                            <code class="si-url" data-testid=testids::MANUAL_URL>{url}</code>
+                            <CopyButton testid=testids::COPY_URL label=Key::CopyUrl text=Signal::derive(url) />
+                        </dd>
+                    </dl>
+                </Show>
+            </div>
         </div>
     }
 }
@@ -76,9 +89,16 @@ fn GroupedSecret(#[prop(into)] secret: Signal<Secret>) -> impl IntoView {
     }
 }
 
-/// Copies `text` to the clipboard and says so.
+/// Copies `text` to the clipboard and says so. `label` names what is copied for screen
+/// readers; the visible text stays a short "Copy".
 #[component]
-fn CopyButton(testid: &'static str, #[prop(into)] text: Signal<String>) -> impl IntoView {
+fn CopyButton(
+    testid: &'static str,
+    label: Key,
+    #[prop(into)] text: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let copied_text = i18n.t(Key::Copied);
     let copied = RwSignal::new(false);
     let copy = move |_| {
         let value = text.get_untracked();
@@ -89,9 +109,17 @@ fn CopyButton(testid: &'static str, #[prop(into)] text: Signal<String>) -> impl 
         });
     };
     view! {
-        <button type="button" class="si-button si-copy" data-testid=testid on:click=copy>
-            "Copy"
+        <button
+            type="button"
+            class="si-button si-copy"
+            data-testid=testid
+            aria-label=i18n.t(label)
+            on:click=copy
+        >
+            {i18n.t(Key::Copy)}
         </button>
-        <span class="si-sr-only" role="status">{move || if copied.get() { "Copied" } else { "" }}</span>
+        <span class="si-sr-only" role="status">
+            {move || if copied.get() { copied_text.clone() } else { String::new() }}
+        </span>
     }
 }

@@ -80,6 +80,17 @@ pub struct Policy {
     pub authenticator_name: String,
 }
 
+impl Policy {
+    /// The method rules this policy sets (what may be added or deleted).
+    pub fn rules(&self) -> crate::methods::Rules {
+        crate::methods::Rules {
+            allowed: self.allowed_methods.clone(),
+            max_authenticators: self.max_authenticators,
+            allow_delete_last_mfa_method: self.allow_delete_last_mfa_method,
+        }
+    }
+}
+
 /// Whether sensitive changes need a fresh verification first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -258,6 +258,16 @@ pub fn english_number(n: u32) -> String {
         .map_or_else(|| n.to_string(), |w| (*w).to_owned())
 }
 
+/// Small numbers in Dutch words, for the translated limit message; larger ones in digits.
+pub fn dutch_number(n: u32) -> String {
+    const WORDS: [&str; 11] = [
+        "nul", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien",
+    ];
+    WORDS
+        .get(n as usize)
+        .map_or_else(|| n.to_string(), |w| (*w).to_owned())
+}
+
 /// Masks an email address for display: `jan.jansen@contoso.nl` → `j•••••@contoso.nl`.
 pub fn mask_email(address: &str) -> String {
     match address.rsplit_once('@') {
@@ -404,6 +414,12 @@ mod tests {
         assert!(forbid.may_delete(Totp, &[Totp, Phone]));
         assert!(forbid.may_delete(Email, &[Totp, Email]));
         assert!(Rules::default().may_delete(Totp, &[Totp]));
+    }
+
+    #[test]
+    fn dutch_numbers() {
+        assert_eq!(dutch_number(5), "vijf");
+        assert_eq!(dutch_number(12), "12");
     }
 
     #[test]

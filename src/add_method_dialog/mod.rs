@@ -1,0 +1,176 @@
+//! Screen B: choose a method to add. Only what the policy allows (and the host shows) is
+//! offered; the authenticator limit is checked here, before any secret exists.
+
+use crate::config::Action;
+use crate::context::{unique_id, use_ctx};
+use crate::dialog::Dialog;
+use crate::i18n::Key;
+use crate::testids;
+use leptos::prelude::*;
+use security_info_core::CoreError;
+use security_info_core::api::SecurityInfo;
+use security_info_core::methods::{MethodType, Rules};
+
+/// Method types this build can enrol; the others (phone, email, questions, keys) are
+/// separate issues and appear here once their wizards exist.
+const ENROLLABLE: &[MethodType] = &[MethodType::AuthenticatorPush, MethodType::Totp];
+
+/// The "Add a method" dialog (screen B).
+#[component]
+pub fn AddMethodDialog(
+    /// Two-way open state.
+    open: RwSignal<bool>,
+    /// The user's current security info (methods and policy).
+    #[prop(into)]
+    info: Signal<Option<SecurityInfo>>,
+    /// Called with the chosen type once it passed the local rules and the host's
+    /// `on_before_action`; the caller opens that type's wizard.
+    on_choose: Callback<MethodType>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <Dialog open title=ctx.i18n.t(Key::AddTitle) testid=testids::ADD_METHOD_DIALOG>
+            <AddMethodBody info on_choose />
+        </Dialog>
+    }
+}
+
+#[component]
+fn AddMethodBody(
+    info: Signal<Option<SecurityInfo>>,
+    on_choose: Callback<MethodType>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let i18n = ctx.i18n.clone();
+    let options = Memo::new({
+        let ctx = ctx.clone();
+        move |_| {
+            info.with(|info| {
+                info.as_ref().map_or_else(Vec::new, |info| {
+                    ENROLLABLE
+                        .iter()
+                        .copied()
+                        .filter(|t| {
+                            info.policy.allowed_methods.contains(t) && ctx.config().offers(*t)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+        }
+    });
+    let selected = RwSignal::new(0usize);
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let select_id = unique_id("method-select");
+
+    let add = {
+        let ctx = ctx.clone();
+        move || {
+            if pending.get_untracked() {
+                return;
+            }
+            let Some(chosen) = options.with_untracked(|o| o.get(selected.get_untracked()).copied())
+            else {
+                return;
+            };
+            let Some(info) = info.get_untracked() else {
+                return;
+            };
+            let rules = Rules {
+                allowed: info.policy.allowed_methods.clone(),
+                max_authenticators: info.policy.max_authenticators,
+                allow_delete_last_mfa_method: info.policy.allow_delete_last_mfa_method,
+            };
+            let existing: Vec<MethodType> = info.methods.iter().map(|m| m.method_type).collect();
+            match rules.check_add(chosen, &existing) {
+                Err(CoreError::LimitReached { max }) => {
+                    let count = ctx.i18n.number(max);
+                    error.set(Some(ctx.i18n.fmt(
+                        Key::LimitReached,
+                        &[
+                            ("product", &info.policy.authenticator_name),
+                            ("count", &count),
+                        ],
+                    )));
+                    return;
+                }
+                Err(_) => {
+                    error.set(Some(ctx.i18n.t(Key::ErrNotAllowed)));
+                    return;
+                }
+                Ok(()) => {}
+            }
+            error.set(None);
+            pending.set(true);
+            let ctx = ctx.clone();
+            leptos::task::spawn_local(async move {
+                if ctx.config().allows(Action::Add, Some(chosen)).await {
+                    on_choose.run(chosen);
+                }
+                pending.set(false);
+            });
+        }
+    };
+
+    let list = {
+        let i18n = i18n.clone();
+        let select_id = select_id.clone();
+        move || {
+            let types = options.get();
+            if types.is_empty() {
+                return view! { <p>{i18n.t(Key::NothingToAdd)}</p> }.into_any();
+            }
+            let i18n = i18n.clone();
+            view! {
+                <label class="si-label" for=select_id.clone()>{i18n.t(Key::AddPrompt)}</label>
+                <select
+                    id=select_id.clone()
+                    class="si-input"
+                    data-testid=testids::METHOD_SELECT
+                    data-autofocus=""
+                    on:change=move |ev| {
+                        selected.set(event_target_value(&ev).parse().unwrap_or(0));
+                        error.set(None);
+                    }
+                >
+                    {types
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, t)| {
+                            view! {
+                                <option value=i.to_string() data-method-type=t.as_str() selected=move || selected.get() == i>
+                                    {i18n.method_type(t)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <form
+            class="si-form"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                add();
+            }
+        >
+            {list}
+            <p class="si-error" role="alert" data-testid=testids::ERROR>{move || error.get()}</p>
+            <p class="si-note">{i18n.t(Key::PolicyNote)}</p>
+            <div class="si-footer">
+                <button
+                    type="submit"
+                    class="si-button si-primary"
+                    data-testid=testids::ADD_CONFIRM
+                    disabled=move || options.with(Vec::is_empty)
+                >
+                    {i18n.t(Key::Add)}
+                </button>
+            </div>
+        </form>
+    }
+}

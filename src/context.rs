@@ -1,0 +1,117 @@
+//! What the page provides to its dialogs: config, client, translations, and the step-up
+//! coordination (a change refused with `step-up-required` waits for the verify dialog,
+//! then is sent once more).
+
+use crate::client::{Client, ClientError};
+use crate::config::Config;
+use crate::i18n::I18n;
+use futures_channel::oneshot;
+use leptos::prelude::*;
+use security_info_core::api::ErrorCode;
+use send_wrapper::SendWrapper;
+use std::future::Future;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A pending step-up: the verify dialog answers `true` once verified, `false` (or drops
+/// the sender) when the person gave up.
+pub struct StepUpRequest(oneshot::Sender<bool>);
+
+impl StepUpRequest {
+    pub fn finish(self, verified: bool) {
+        // The waiting action may be gone (component unmounted): nothing to tell then.
+        let _ = self.0.send(verified);
+    }
+}
+
+struct Inner {
+    config: Config,
+    client: Client,
+}
+
+/// Shared by every component under one [`crate::SecurityInfo`].
+#[derive(Clone)]
+pub struct Ctx {
+    // The browser is single-threaded; the wrapper only satisfies the context's bounds.
+    inner: SendWrapper<Rc<Inner>>,
+    pub i18n: I18n,
+    /// Set while an action waits for the person to verify their identity.
+    pub step_up: RwSignal<Option<StepUpRequest>>,
+}
+
+impl Ctx {
+    pub fn new(config: Config, i18n: I18n) -> Self {
+        let client = Client::new(&config);
+        Self {
+            inner: SendWrapper::new(Rc::new(Inner { config, client })),
+            i18n,
+            step_up: RwSignal::new(None),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.inner.client
+    }
+
+    /// Runs `call`; if the server wants a fresh verification first, asks for it through
+    /// the verify dialog and replays the same call exactly once.
+    pub async fn with_step_up<T, F, Fut>(&self, call: F) -> Result<T, ClientError>
+    where
+        F: Fn(Client) -> Fut,
+        Fut: Future<Output = Result<T, ClientError>>,
+    {
+        match call(self.client().clone()).await {
+            Err(e) if e.code() == Some(ErrorCode::StepUpRequired) => {
+                let (sender, receiver) = oneshot::channel();
+                self.step_up.set(Some(StepUpRequest(sender)));
+                match receiver.await {
+                    Ok(true) => call(self.client().clone()).await,
+                    _ => Err(ClientError::Cancelled),
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Tells the host about a failure that the UI shows.
+    pub fn report(&self, error: &ClientError) {
+        if let Some(on_error) = &self.config().on_error {
+            on_error(error);
+        }
+    }
+}
+
+/// Resolves the locale and provides the context (and its translations) to everything
+/// rendered below: what [`crate::SecurityInfo`] does first. Hosts that use a dialog on
+/// its own (a sign-in page with [`crate::VerifyIdentityDialog`]) call it themselves.
+pub fn provide_security_info(config: Config) -> Ctx {
+    let wanted = match &config.locale {
+        Some(tag) => vec![tag.clone()],
+        None => crate::i18n::browser_languages(),
+    };
+    let i18n = I18n::resolve(&wanted, &config.locales, &config.messages);
+    let ctx = Ctx::new(config, i18n.clone());
+    provide_context(i18n);
+    provide_context(ctx.clone());
+    ctx
+}
+
+pub fn use_ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+/// A document-unique id for `aria-labelledby` and friends (several instances of the
+/// component may share a page).
+pub fn unique_id(prefix: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    format!("si-{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Unix seconds by the browser's clock (fractional, as `Date.now()`).
+pub fn browser_now() -> f64 {
+    js_sys::Date::now() / 1000.0
+}

@@ -1,0 +1,444 @@
+//! Translations: English and Dutch built in, as one typed table.
+//!
+//! Why not leptos_i18n: it costs ≈21 KB brotli for two locales (TOOLCHAIN.md), a third of
+//! the whole size budget, and it sets `lang` on the host's `<html>`. This table is two
+//! `match`es over one enum: a missing Dutch string does not compile (every entry names
+//! both), hosts override any key by its name, and hosts add whole locales at run time as
+//! key → text maps (missing keys fall back to English).
+//!
+//! Placeholders are written `{name}` and filled by [`I18n::fmt`].
+
+use leptos::prelude::*;
+use security_info_core::methods::{DefaultMode, MethodType};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+macro_rules! messages {
+    ($($key:ident $name:literal => $en:literal, $nl:literal;)*) => {
+        /// A translatable string. [`Key::name`] is the name hosts use to override it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Key { $($key,)* }
+
+        impl Key {
+            /// Every key, in table order.
+            pub const ALL: &'static [Key] = &[$(Key::$key,)*];
+
+            /// The stable name of the key (camelCase, as in the JS `messages` option).
+            pub fn name(self) -> &'static str {
+                match self { $(Key::$key => $name,)* }
+            }
+
+            /// The key with this name.
+            pub fn parse(name: &str) -> Option<Key> {
+                Self::ALL.iter().copied().find(|k| k.name() == name)
+            }
+
+            /// The built-in text in `locale`.
+            pub fn text(self, locale: Builtin) -> &'static str {
+                match locale {
+                    Builtin::En => match self { $(Key::$key => $en,)* },
+                    Builtin::Nl => match self { $(Key::$key => $nl,)* },
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    Title "title" => "Security info", "Beveiligingsgegevens";
+    Intro "intro" => "These are the methods you use to sign into your account or reset your password.",
+        "Dit zijn de methoden die u gebruikt om u aan te melden bij uw account of om uw wachtwoord opnieuw in te stellen.";
+    DefaultMethod "defaultMethod" => "Default sign-in method: {name}", "Standaardaanmeldingsmethode: {name}";
+    NoDefaultMethod "noDefaultMethod" => "Default sign-in method: none yet", "Standaardaanmeldingsmethode: nog geen";
+    Change "change" => "Change", "Wijzigen";
+    ChangeDefaultLabel "changeDefaultLabel" => "Change default sign-in method", "Standaardaanmeldingsmethode wijzigen";
+    AddMethod "addMethod" => "Add sign-in method", "Aanmeldingsmethode toevoegen";
+    Delete "delete" => "Delete", "Verwijderen";
+    DeleteNamed "deleteNamed" => "Delete {name}", "{name} verwijderen";
+    Rename "rename" => "Rename", "Naam wijzigen";
+    RenameNamed "renameNamed" => "Rename {name}", "Naam van {name} wijzigen";
+    NameLabel "nameLabel" => "Name", "Naam";
+    Save "save" => "Save", "Opslaan";
+    Cancel "cancel" => "Cancel", "Annuleren";
+    Close "close" => "Close", "Sluiten";
+    SsprOnly "ssprOnly" => "Can only be used for password reset", "Kan alleen worden gebruikt voor wachtwoordherstel";
+    Methods "methods" => "Your sign-in methods", "Uw aanmeldingsmethoden";
+    Loading "loading" => "Loading your security info…", "Uw beveiligingsgegevens worden geladen…";
+    Empty "empty" => "You haven't set up any sign-in methods yet. Add one to protect your account.",
+        "U hebt nog geen aanmeldingsmethoden ingesteld. Voeg er een toe om uw account te beveiligen.";
+    LoadFailed "loadFailed" => "We couldn't load your security info.", "Uw beveiligingsgegevens kunnen niet worden geladen.";
+    Retry "retry" => "Try again", "Opnieuw proberen";
+
+    TypeAuthenticatorPush "typeAuthenticatorPush" => "Authenticator app", "Authenticator-app";
+    TypeTotp "typeTotp" => "Authenticator app or hardware token", "Authenticator-app of hardwaretoken";
+    TypePhone "typePhone" => "Phone", "Telefoon";
+    TypeSecurityKey "typeSecurityKey" => "Security key", "Beveiligingssleutel";
+    TypeEmail "typeEmail" => "Email", "E-mailadres";
+    TypeSecurityQuestions "typeSecurityQuestions" => "Security questions", "Beveiligingsvragen";
+
+    ModeNotification "modeNotification" => "Authenticator app – notification", "Authenticator-app – melding";
+    ModeCode "modeCode" => "Authenticator app or hardware token – code", "Authenticator-app of hardwaretoken – code";
+    ModeText "modeText" => "Phone – text {detail}", "Telefoon – sms {detail}";
+    ModeCall "modeCall" => "Phone – call {detail}", "Telefoon – oproep {detail}";
+    ModeKey "modeKey" => "Security key", "Beveiligingssleutel";
+
+    AddTitle "addTitle" => "Add a method", "Een methode toevoegen";
+    AddPrompt "addPrompt" => "Which method would you like to add?", "Welke methode wilt u toevoegen?";
+    Add "add" => "Add", "Toevoegen";
+    PolicyNote "policyNote" => "If you don't see a method, your organization may not allow it. Contact your administrator.",
+        "Als u een methode niet ziet, staat uw organisatie deze mogelijk niet toe. Neem contact op met uw beheerder.";
+    NothingToAdd "nothingToAdd" => "There are no methods you can add here.", "Er zijn hier geen methoden die u kunt toevoegen.";
+    LimitReached "limitReached" => "You can't set up {product} because you already have {count} authenticator apps or hardware tokens. Please contact your administrator to delete one of your authenticator apps or hardware tokens.",
+        "U kunt {product} niet instellen omdat u al {count} authenticator-apps of hardwaretokens hebt. Neem contact op met uw beheerder om een van uw authenticator-apps of hardwaretokens te verwijderen.";
+
+    StepOf "stepOf" => "Step {n} of {m}", "Stap {n} van {m}";
+    WizardTitle "wizardTitle" => "Set up an authenticator app", "Een authenticator-app instellen";
+    GetAppTitle "getAppTitle" => "Start by getting the app", "Start door de app op te halen";
+    GetAppBody "getAppBody" => "On your phone, install the {product} app. After you install it, choose Next.",
+        "Installeer de {product}-app op uw telefoon. Selecteer Volgende nadat u de app hebt geïnstalleerd.";
+    DownloadNow "downloadNow" => "Download now", "Nu downloaden";
+    UseOtherApp "useOtherApp" => "I want to use a different authenticator app", "Ik wil een andere verificator-app gebruiken";
+    UseOtherMethod "useOtherMethod" => "I want to set up a different method", "Ik wil een andere methode instellen";
+    Next "next" => "Next", "Volgende";
+    Back "back" => "Back", "Vorige";
+    SetUpTitle "setUpTitle" => "Set up your account", "Uw account instellen";
+    SetUpBody "setUpBody" => "If prompted, allow notifications. Then add an account, and select \"Work or school\".",
+        "Sta meldingen toe als daarom wordt gevraagd. Voeg vervolgens een account toe en selecteer Werk- of schoolaccount.";
+    SetUpBodyOther "setUpBodyOther" => "In your authenticator app, add a new account. Choose Next when you're ready to scan the QR code.",
+        "Voeg in uw verificator-app een nieuw account toe. Selecteer Volgende wanneer u klaar bent om de QR-code te scannen.";
+    ScanTitle "scanTitle" => "Scan the QR code", "De QR-code scannen";
+    ScanBody "scanBody" => "Use the authenticator app to scan the QR code. This will connect the app with your account.",
+        "Scan de QR-code met de authenticator-app. Hiermee wordt de app gekoppeld aan uw account.";
+    Preparing "preparing" => "Preparing your QR code…", "Uw QR-code wordt voorbereid…";
+    CantScan "cantScan" => "Can't scan image?", "Kunt u de QR-code niet scannen?";
+    ManualIntro "manualIntro" => "Enter the following into your app:", "Voer het volgende in uw app in:";
+    SecretKey "secretKey" => "Secret key", "Geheime sleutel";
+    Url "url" => "URL", "URL";
+    Copy "copy" => "Copy", "Kopiëren";
+    CopySecret "copySecret" => "Copy secret key", "Geheime sleutel kopiëren";
+    CopyUrl "copyUrl" => "Copy URL", "URL kopiëren";
+    Copied "copied" => "Copied", "Gekopieerd";
+    QrAlt "qrAlt" => "QR code for {account}. If you can't scan it, choose \"Can't scan image?\".",
+        "QR-code voor {account}. Als u deze niet kunt scannen, selecteert u \"Kunt u de QR-code niet scannen?\".";
+    OpenInApp "openInApp" => "Open in authenticator app", "Openen in de authenticator-app";
+    CodeTitle "codeTitle" => "Enter code", "Code invoeren";
+    CodeBody "codeBody" => "Enter the {digits}-digit code shown in the authenticator app.",
+        "Voer de code van {digits} cijfers in die in de authenticator-app wordt weergegeven.";
+    CodeLabel "codeLabel" => "Code", "Code";
+    Verify "verify" => "Verify", "Verifiëren";
+    CodeWrong "codeWrong" => "That code isn't right. Check the code in your app and try again.",
+        "Die code is niet juist. Controleer de code in uw app en probeer het opnieuw.";
+    CodeMalformed "codeMalformed" => "Enter the {digits}-digit code from your app.", "Voer de code van {digits} cijfers uit uw app in.";
+    ClockHint "clockHint" => "That code belongs to a different time. Check that the clock on your phone is set automatically, then try again.",
+        "Die code hoort bij een ander tijdstip. Controleer of de klok van uw telefoon automatisch wordt ingesteld en probeer het opnieuw.";
+    DoneTitle "doneTitle" => "Your authenticator app is set up", "Uw authenticator-app is ingesteld";
+    DoneBody "doneBody" => "You can now use it to sign in and to reset your password.",
+        "U kunt de app nu gebruiken om u aan te melden en om uw wachtwoord opnieuw in te stellen.";
+    Done "done" => "Done", "Gereed";
+
+    DefaultTitle "defaultTitle" => "Change default method", "Standaardmethode wijzigen";
+    DefaultPrompt "defaultPrompt" => "Which method would you like to use to sign in?", "Welke methode wilt u gebruiken om u aan te melden?";
+    NoDefaultOptions "noDefaultOptions" => "Add a two-step verification method first.", "Voeg eerst een methode voor verificatie in twee stappen toe.";
+    Confirm "confirm" => "Confirm", "Bevestigen";
+    DefaultChanged "defaultChanged" => "Your default sign-in method is now: {name}", "Uw standaardaanmeldingsmethode is nu: {name}";
+
+    DeleteTitle "deleteTitle" => "Delete {name}", "{name} verwijderen";
+    ConfirmDelete "confirmDelete" => "Are you sure you would like to delete this method?", "Weet u zeker dat u deze methode wilt verwijderen?";
+    CannotUndo "cannotUndo" => "This can't be undone.", "Dit kan niet ongedaan worden gemaakt.";
+    RemoveFromAppWarning "removeFromAppWarning" => "After deleting it, also remove the account from the app on your phone.",
+        "Verwijder daarna ook het account uit de app op uw telefoon.";
+    Yes "yes" => "Yes", "Ja";
+    No "no" => "No", "Nee";
+    Deleted "deleted" => "{name} was deleted.", "{name} is verwijderd.";
+    RemoveFromApp "removeFromApp" => "Also remove the account from the app on your phone.", "Verwijder het account ook uit de app op uw telefoon.";
+    LastMethod "lastMethod" => "You can't delete your last two-step verification method. Add another one first.",
+        "U kunt uw laatste methode voor verificatie in twee stappen niet verwijderen. Voeg eerst een andere methode toe.";
+    Added "added" => "{name} was added.", "{name} is toegevoegd.";
+    Renamed "renamed" => "The method was renamed to {name}.", "De naam van de methode is gewijzigd in {name}.";
+
+    VerifyTitle "verifyTitle" => "Verify your identity", "Uw identiteit verifiëren";
+    VerifyBody "verifyBody" => "Enter the code shown in your authenticator app ({name}).", "Voer de code in die uw authenticator-app weergeeft ({name}).";
+    VerifyUnsupported "verifyUnsupported" => "This method can't be used here yet. Sign in another way.",
+        "Deze methode kan hier nog niet worden gebruikt. Meld u op een andere manier aan.";
+    NoVerifyMethods "noVerifyMethods" => "You have no method that can verify your identity here. Contact your administrator.",
+        "U hebt geen methode waarmee u hier uw identiteit kunt verifiëren. Neem contact op met uw beheerder.";
+    SignInOtherWay "signInOtherWay" => "Sign in another way", "Op een andere manier aanmelden";
+
+    ErrNetwork "errNetwork" => "We couldn't reach the server. Check your connection and try again.",
+        "De server is niet bereikbaar. Controleer uw verbinding en probeer het opnieuw.";
+    ErrTimeout "errTimeout" => "The server took too long to answer. Try again.", "De server reageerde niet op tijd. Probeer het opnieuw.";
+    ErrServer "errServer" => "Something went wrong on our side. Try again.", "Er is aan onze kant iets misgegaan. Probeer het opnieuw.";
+    ErrUnexpected "errUnexpected" => "The server gave an answer we didn't understand. Try again.",
+        "De server gaf een antwoord dat we niet begrepen. Probeer het opnieuw.";
+    ErrUnauthenticated "errUnauthenticated" => "Your session has ended. Sign in again.", "Uw sessie is beëindigd. Meld u opnieuw aan.";
+    ErrNotAllowed "errNotAllowed" => "Your organization doesn't allow this. Contact your administrator.",
+        "Uw organisatie staat dit niet toe. Neem contact op met uw beheerder.";
+    ErrForbidden "errForbidden" => "You're not allowed to do this.", "U mag dit niet doen.";
+    ErrNotFound "errNotFound" => "That method no longer exists.", "Die methode bestaat niet meer.";
+    ErrCodeReused "errCodeReused" => "That code was already used. Wait for the next code in your app.",
+        "Die code is al gebruikt. Wacht op de volgende code in uw app.";
+    ErrExpired "errExpired" => "This has expired. Start again.", "Dit is verlopen. Begin opnieuw.";
+    ErrRateLimited "errRateLimited" => "Too many attempts. Wait {seconds} seconds and try again.",
+        "Te veel pogingen. Wacht {seconds} seconden en probeer het opnieuw.";
+    ErrValidation "errValidation" => "Check what you entered and try again.", "Controleer wat u hebt ingevoerd en probeer het opnieuw.";
+    ErrStepUp "errStepUp" => "Verify your identity to make this change.", "Verifieer uw identiteit om deze wijziging aan te brengen.";
+    ErrCancelled "errCancelled" => "The change was not made.", "De wijziging is niet doorgevoerd.";
+    ErrRandom "errRandom" => "Your browser couldn't create a secure key.", "Uw browser kan geen veilige sleutel maken.";
+}
+
+/// The locales whose texts ship in the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    En,
+    Nl,
+}
+
+impl Builtin {
+    fn tag(self) -> &'static str {
+        match self {
+            Builtin::En => "en",
+            Builtin::Nl => "nl",
+        }
+    }
+}
+
+/// Strings that are the same word in Dutch (abbreviations and loanwords).
+pub const SAME_IN_DUTCH: &[Key] = &[Key::Url, Key::CodeLabel];
+
+/// The resolved translations of one component instance: a built-in table (English, or
+/// the base of a host locale), the host's locale table if any, and per-key overrides.
+#[derive(Debug, Clone)]
+pub struct I18n {
+    lang: String,
+    builtin: Builtin,
+    host: Arc<HashMap<String, String>>,
+}
+
+impl Default for I18n {
+    fn default() -> Self {
+        Self {
+            lang: "en".to_owned(),
+            builtin: Builtin::En,
+            host: Arc::default(),
+        }
+    }
+}
+
+impl I18n {
+    /// Picks the locale: the host's choice first, else the browser's preferences, the
+    /// first one that is built in or added by the host; English otherwise.
+    ///
+    /// `locales` are host-added tables (key name → text; missing keys fall back to
+    /// English); `overrides` replace single keys in whatever locale is chosen.
+    pub fn resolve(
+        wanted: &[String],
+        locales: &HashMap<String, HashMap<String, String>>,
+        overrides: &HashMap<String, String>,
+    ) -> Self {
+        let matches = |tag: &str, candidate: &str| {
+            let tag = tag.to_ascii_lowercase();
+            let candidate = candidate.to_ascii_lowercase();
+            tag == candidate || tag.split('-').next() == Some(candidate.as_str())
+        };
+        let mut chosen = Self::default();
+        'search: for tag in wanted {
+            if let Some((name, table)) = locales.iter().find(|(name, _)| matches(tag, name)) {
+                chosen = Self {
+                    lang: name.clone(),
+                    builtin: Builtin::En,
+                    host: Arc::new(table.clone()),
+                };
+                break 'search;
+            }
+            for builtin in [Builtin::En, Builtin::Nl] {
+                if matches(tag, builtin.tag()) {
+                    chosen = Self {
+                        lang: builtin.tag().to_owned(),
+                        builtin,
+                        host: Arc::default(),
+                    };
+                    break 'search;
+                }
+            }
+        }
+        if !overrides.is_empty() {
+            let mut table = (*chosen.host).clone();
+            table.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
+            chosen.host = Arc::new(table);
+        }
+        chosen
+    }
+
+    /// The BCP 47 tag for the component root's `lang` attribute.
+    pub fn lang(&self) -> &str {
+        &self.lang
+    }
+
+    /// Dutch texts are used (numbers in words follow the language).
+    pub fn is_dutch(&self) -> bool {
+        self.builtin == Builtin::Nl
+    }
+
+    /// The text of `key`.
+    pub fn t(&self, key: Key) -> String {
+        self.host
+            .get(key.name())
+            .cloned()
+            .unwrap_or_else(|| key.text(self.builtin).to_owned())
+    }
+
+    /// The text of `key` with its `{name}` placeholders filled.
+    pub fn fmt(&self, key: Key, args: &[(&str, &str)]) -> String {
+        args.iter().fold(self.t(key), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+    }
+
+    /// A small number in words, in this locale (the limit message writes "five").
+    pub fn number(&self, n: u32) -> String {
+        if self.is_dutch() {
+            security_info_core::methods::dutch_number(n)
+        } else if self.lang == "en" {
+            security_info_core::methods::english_number(n)
+        } else {
+            n.to_string()
+        }
+    }
+
+    /// The display name of a method type.
+    pub fn method_type(&self, t: MethodType) -> String {
+        self.t(match t {
+            MethodType::AuthenticatorPush => Key::TypeAuthenticatorPush,
+            MethodType::Totp => Key::TypeTotp,
+            MethodType::Phone => Key::TypePhone,
+            MethodType::SecurityKey => Key::TypeSecurityKey,
+            MethodType::Email => Key::TypeEmail,
+            MethodType::SecurityQuestions => Key::TypeSecurityQuestions,
+        })
+    }
+
+    /// How a (method, mode) pair reads as default sign-in method (screen D).
+    pub fn default_mode(&self, mode: DefaultMode, detail: Option<&str>) -> String {
+        let key = match mode {
+            DefaultMode::Notification => Key::ModeNotification,
+            DefaultMode::Code => Key::ModeCode,
+            DefaultMode::Text => Key::ModeText,
+            DefaultMode::Call => Key::ModeCall,
+            DefaultMode::Key => Key::ModeKey,
+        };
+        self.fmt(key, &[("detail", detail.unwrap_or_default())])
+            .trim_end()
+            .to_owned()
+    }
+}
+
+/// The translations of the enclosing component; English outside one (a [`QrPanel`]
+/// used on its own).
+///
+/// [`QrPanel`]: crate::QrPanel
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or_default()
+}
+
+/// The browser's language preferences, most preferred first.
+pub fn browser_languages() -> Vec<String> {
+    let navigator = window().navigator();
+    let mut tags: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    if tags.is_empty() {
+        tags.extend(navigator.language());
+    }
+    tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_is_complete_and_translated() {
+        for &key in Key::ALL {
+            let en = key.text(Builtin::En);
+            let nl = key.text(Builtin::Nl);
+            assert!(!nl.trim().is_empty(), "{} has no Dutch text", key.name());
+            if !SAME_IN_DUTCH.contains(&key) {
+                assert_ne!(en, nl, "{} is not translated", key.name());
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_match_between_locales() {
+        let placeholders = |s: &str| {
+            let mut found: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(name, _)| name.to_owned()))
+                .collect();
+            found.sort();
+            found
+        };
+        for &key in Key::ALL {
+            assert_eq!(
+                placeholders(key.text(Builtin::En)),
+                placeholders(key.text(Builtin::Nl)),
+                "{}",
+                key.name()
+            );
+        }
+    }
+
+    #[test]
+    fn key_names_are_unique_and_parse() {
+        for &key in Key::ALL {
+            assert_eq!(Key::parse(key.name()), Some(key));
+        }
+    }
+
+    #[test]
+    fn resolves_browser_and_host_locales_with_overrides() {
+        let none = HashMap::new();
+        assert_eq!(
+            I18n::resolve(&["nl-BE".into()], &none, &none).t(Key::Title),
+            "Beveiligingsgegevens"
+        );
+        assert_eq!(
+            I18n::resolve(&["fr".into()], &none, &none).t(Key::Title),
+            "Security info"
+        );
+        let de = HashMap::from([(
+            "de".to_owned(),
+            HashMap::from([("title".to_owned(), "Sicherheitsinformationen".to_owned())]),
+        )]);
+        let german = I18n::resolve(&["de-DE".into(), "nl".into()], &de, &none);
+        assert_eq!(german.lang(), "de");
+        assert_eq!(german.t(Key::Title), "Sicherheitsinformationen");
+        assert_eq!(german.t(Key::Delete), "Delete", "falls back to English");
+        let overrides = HashMap::from([("delete".to_owned(), "Wissen".to_owned())]);
+        let dutch = I18n::resolve(&["nl".into()], &none, &overrides);
+        assert_eq!(dutch.t(Key::Delete), "Wissen");
+        assert_eq!(dutch.t(Key::Title), "Beveiligingsgegevens");
+        assert_eq!(
+            dutch.fmt(Key::StepOf, &[("n", "2"), ("m", "4")]),
+            "Stap 2 van 4"
+        );
+    }
+
+    #[test]
+    fn limit_message_matches_the_spec_in_english() {
+        let en = I18n::default();
+        assert_eq!(
+            en.fmt(
+                Key::LimitReached,
+                &[
+                    ("product", "Microsoft Authenticator"),
+                    ("count", &en.number(5))
+                ]
+            ),
+            security_info_core::methods::limit_reached_message("Microsoft Authenticator", 5)
+        );
+    }
+}

@@ -1,0 +1,243 @@
+//! Screen J: verify your identity with a second factor, for a step-up before a change or
+//! as the second step of signing in.
+
+use crate::context::{unique_id, use_ctx};
+use crate::dialog::Dialog;
+use crate::i18n::Key;
+use crate::testids;
+use leptos::prelude::*;
+use security_info_core::api::{DefaultMethod, Method, VerifyRequest};
+use security_info_core::methods::MethodType;
+use security_info_core::totp::normalize_code;
+
+/// Digits of the codes the authenticator methods produce (the server's enrolment default).
+const CODE_DIGITS: u8 = 6;
+
+/// Where the proof goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VerifyPurpose {
+    /// `POST /me/step-up` before a sensitive change.
+    #[default]
+    StepUp,
+    /// `POST /session/verify`: the second factor of the demo sign-in.
+    SignIn,
+}
+
+/// The "Verify your identity" dialog (screen J).
+#[component]
+pub fn VerifyIdentityDialog(
+    /// Two-way open state; closing it without verifying cancels the waiting change.
+    open: RwSignal<bool>,
+    /// The user's methods; the two-step ones are offered.
+    #[prop(into)]
+    methods: Signal<Vec<Method>>,
+    /// The default method, offered first.
+    #[prop(optional, into)]
+    default_method: Signal<Option<DefaultMethod>>,
+    /// Called once the server accepted the proof (the dialog closes itself after it).
+    on_verified: Callback<()>,
+    #[prop(optional)] purpose: VerifyPurpose,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <Dialog open title=ctx.i18n.t(Key::VerifyTitle) testid=testids::VERIFY_DIALOG>
+            <VerifyBody open methods default_method on_verified purpose />
+        </Dialog>
+    }
+}
+
+/// Only codes from authenticator apps can be checked in this build; texts, calls and
+/// security keys arrive with their own issues.
+fn verifies_here(t: MethodType) -> bool {
+    matches!(t, MethodType::Totp | MethodType::AuthenticatorPush)
+}
+
+#[component]
+fn VerifyBody(
+    open: RwSignal<bool>,
+    methods: Signal<Vec<Method>>,
+    default_method: Signal<Option<DefaultMethod>>,
+    on_verified: Callback<()>,
+    purpose: VerifyPurpose,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let i18n = ctx.i18n.clone();
+    // Two-step methods, the default first.
+    let choices = Memo::new(move |_| {
+        let default_id = default_method.with(|d| d.as_ref().map(|d| d.method_id.clone()));
+        let mut list: Vec<Method> = methods.with(|m| {
+            m.iter()
+                .filter(|m| m.method_type.is_two_step())
+                .cloned()
+                .collect()
+        });
+        list.sort_by_key(|m| Some(&m.id) != default_id.as_ref());
+        list
+    });
+    let chosen = RwSignal::new(choices.with_untracked(|c| c.first().map(|m| m.id.clone())));
+    let listing = RwSignal::new(false);
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let input_id = unique_id("verify-code");
+    let error_id = unique_id("verify-error");
+
+    let current = move || {
+        let id = chosen.get()?;
+        choices.with(|c| c.iter().find(|m| m.id == id).cloned())
+    };
+
+    let submit = {
+        let ctx = ctx.clone();
+        move || {
+            if pending.get_untracked() {
+                return;
+            }
+            let Some(method_id) = chosen.get_untracked() else {
+                return;
+            };
+            let Ok(code_text) = normalize_code(&code.get_untracked(), CODE_DIGITS) else {
+                let digits = CODE_DIGITS.to_string();
+                error.set(Some(
+                    ctx.i18n.fmt(Key::CodeMalformed, &[("digits", &digits)]),
+                ));
+                return;
+            };
+            pending.set(true);
+            error.set(None);
+            let ctx = ctx.clone();
+            leptos::task::spawn_local(async move {
+                let request = VerifyRequest {
+                    method_id,
+                    code: code_text,
+                };
+                let result = match purpose {
+                    VerifyPurpose::StepUp => ctx.client().step_up(&request).await.map(drop),
+                    VerifyPurpose::SignIn => ctx.client().verify_session(&request).await.map(drop),
+                };
+                pending.set(false);
+                match result {
+                    Ok(()) => {
+                        on_verified.run(());
+                        open.set(false);
+                    }
+                    Err(e) => {
+                        ctx.report(&e);
+                        error.set(Some(e.message(&ctx.i18n)));
+                    }
+                }
+            });
+        }
+    };
+
+    let body = {
+        let i18n = i18n.clone();
+        let input_id = input_id.clone();
+        let error_id = error_id.clone();
+        move || {
+            let i18n = i18n.clone();
+            if listing.get() {
+                let options = choices
+                    .get()
+                    .into_iter()
+                    .map(|m| {
+                        let id = m.id.clone();
+                        let label = match &m.detail {
+                            Some(d) => format!("{} ({d})", m.name),
+                            None => m.name.clone(),
+                        };
+                        view! {
+                            <li>
+                                <button
+                                    type="button"
+                                    class="si-choice"
+                                    data-testid=testids::VERIFY_METHOD_OPTION
+                                    data-method-id=m.id.clone()
+                                    on:click=move |_| {
+                                        chosen.set(Some(id.clone()));
+                                        listing.set(false);
+                                        error.set(None);
+                                    }
+                                >
+                                    {label}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                return view! { <ul class="si-choices" data-autofocus="">{options}</ul> }
+                    .into_any();
+            }
+            match current() {
+                None => view! { <p>{i18n.t(Key::NoVerifyMethods)}</p> }.into_any(),
+                Some(m) if !verifies_here(m.method_type) => {
+                    view! { <p>{i18n.t(Key::VerifyUnsupported)}</p> }.into_any()
+                }
+                Some(m) => view! {
+                    <p>{i18n.fmt(Key::VerifyBody, &[("name", &m.name)])}</p>
+                    <label class="si-label" for=input_id.clone()>{i18n.t(Key::CodeLabel)}</label>
+                    <input
+                        id=input_id.clone()
+                        class="si-input si-code-input"
+                        data-testid=testids::VERIFY_INPUT
+                        data-autofocus=""
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        spellcheck="false"
+                        aria-describedby=error_id.clone()
+                        aria-invalid=move || error.with(Option::is_some).to_string()
+                        prop:value=move || code.get()
+                        on:input=move |ev| code.set(event_target_value(&ev))
+                    />
+                }
+                .into_any(),
+            }
+        }
+    };
+
+    let can_submit =
+        move || !listing.get() && current().is_some_and(|m| verifies_here(m.method_type));
+
+    let (i18n_other, i18n_submit) = (i18n.clone(), i18n.clone());
+    view! {
+        <form
+            class="si-form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                submit();
+            }
+        >
+            {body}
+            <p class="si-error" id=error_id role="alert" data-testid=testids::ERROR>
+                {move || error.get()}
+            </p>
+            <div class="si-footer">
+                <Show when=move || { choices.with(|c| c.len() > 1) && !listing.get() }>
+                    <button
+                        type="button"
+                        class="si-link si-footer-start"
+                        data-testid=testids::SIGN_IN_OTHER_WAY
+                        on:click=move |_| listing.set(true)
+                    >
+                        {i18n_other.t(Key::SignInOtherWay)}
+                    </button>
+                </Show>
+                <button type="button" class="si-button" on:click=move |_| open.set(false)>
+                    {i18n.t(Key::Cancel)}
+                </button>
+                <Show when=can_submit>
+                    <button
+                        type="submit"
+                        class="si-button si-primary"
+                        data-testid=testids::VERIFY_SUBMIT
+                        aria-disabled=move || pending.get().to_string()
+                    >
+                        {i18n_submit.t(Key::Verify)}
+                    </button>
+                </Show>
+            </div>
+        </form>
+    }
+}
