@@ -107,7 +107,7 @@ pub async fn verify_code(
             params.digits
         ))));
     }
-    let buckets = [
+    let mut buckets = [
         Bucket {
             key: format!("user:{user_id}"),
             limit: state.config.rate_limit_user,
@@ -117,19 +117,26 @@ pub async fn verify_code(
             limit: state.config.rate_limit_client,
         },
     ];
-    let mut conn = state.db.pool.acquire().await?;
-    let reservation =
-        store::reserve_attempt(&mut conn, &buckets, state.config.rate_limit_window).await?;
     let now = security_info_core::unix_now();
-    match params.verify(secret, code, now, Window::default()) {
-        Ok(Verification::Valid { step }) => {
-            store::release(&mut conn, reservation).await?;
-            Ok(step)
-        }
-        Ok(Verification::Drift { .. }) => Err(ApiError::InvalidCode(Some(
+    let mut outcome = Verification::Invalid;
+    store::limited_attempt(
+        &state.db,
+        &mut buckets,
+        state.config.rate_limit_window,
+        || {
+            outcome = params
+                .verify(secret, code, now, Window::default())
+                .unwrap_or(Verification::Invalid);
+            matches!(outcome, Verification::Valid { .. })
+        },
+    )
+    .await?;
+    match outcome {
+        Verification::Valid { step } => Ok(step),
+        Verification::Drift { .. } => Err(ApiError::InvalidCode(Some(
             "this code is from another time: check the clock of the device".into(),
         ))),
-        Ok(Verification::Invalid) | Err(_) => Err(ApiError::InvalidCode(None)),
+        Verification::Invalid => Err(ApiError::InvalidCode(None)),
     }
 }
 

@@ -124,16 +124,18 @@ pub async fn sign_in(
         },
     ];
     let mut conn = state.db.pool.acquire().await?;
-    let reservation =
-        store::reserve_attempt(&mut conn, &buckets, state.config.rate_limit_window).await?;
+    // Not under the lock rows of `limited_attempt`: a password hash takes long enough
+    // that holding SQLite's write lock meanwhile would stall every other request.
+    store::check_limit(&mut conn, &buckets, state.config.rate_limit_window).await?;
     let user = store::user_by_subject(&mut conn, &request.username).await?;
     let Some((user, hash)) = user.and_then(|u| u.password_hash.clone().map(|h| (u, h))) else {
+        store::record_failure(&mut conn, &buckets).await?;
         return Err(ApiError::Unauthenticated);
     };
     if !password_matches(request.password, hash).await? {
+        store::record_failure(&mut conn, &buckets).await?;
         return Err(ApiError::Unauthenticated);
     }
-    store::release(&mut conn, reservation).await?;
     let rows = store::methods_of(&mut conn, &user.id).await?;
     let authenticated = !store::has_two_step(&rows);
     let token = hex(&random_bytes::<32>().map_err(|e| ApiError::Internal(e.to_string()))?);

@@ -1,6 +1,7 @@
 //! Queries. Everything that matters lives in the database, so any number of instances
 //! can serve one database.
 
+use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use security_info_core::api::{DefaultMethod, Method};
 use security_info_core::methods::{DefaultMode, MethodFacts, MethodType};
@@ -274,70 +275,84 @@ pub async fn touch_method(conn: &mut AnyConnection, method_id: &str) -> ApiResul
 
 // ---- rate limiting -----------------------------------------------------------------
 
-/// A bucket of attempts with its limit.
+/// A bucket of failed attempts with its limit.
 pub struct Bucket {
     pub key: String,
     pub limit: u32,
 }
 
-/// Attempts reserved before a code is checked. Reserving first (insert, then count)
-/// keeps the limit under concurrency and across instances: an attempt in flight counts.
-pub struct Reservation {
-    ids: Vec<String>,
-}
-
-pub async fn reserve_attempt(
+/// Refuses with 429 when any bucket already holds its limit of failures in the window.
+pub async fn check_limit(
     conn: &mut AnyConnection,
     buckets: &[Bucket],
     window: u32,
-) -> ApiResult<Reservation> {
+) -> ApiResult<()> {
     let now = now();
     let since = now - i64::from(window);
-    let mut ids = Vec::with_capacity(buckets.len());
     for bucket in buckets {
         sqlx::query("DELETE FROM attempts WHERE bucket = $1 AND at <= $2")
             .bind(&bucket.key)
             .bind(since)
             .execute(&mut *conn)
             .await?;
-        let id = crate::crypto::random_id().map_err(|e| ApiError::Internal(e.to_string()))?;
-        sqlx::query("INSERT INTO attempts (id, bucket, at) VALUES ($1, $2, $3)")
-            .bind(&id)
-            .bind(&bucket.key)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-        ids.push(id);
-    }
-    let reservation = Reservation { ids };
-    for bucket in buckets {
         let (count, oldest): (i64, Option<i64>) =
             sqlx::query_as("SELECT COUNT(*), MIN(at) FROM attempts WHERE bucket = $1 AND at > $2")
                 .bind(&bucket.key)
                 .bind(since)
                 .fetch_one(&mut *conn)
                 .await?;
-        if count > i64::from(bucket.limit) {
-            // A refused attempt is not a guess: do not let it extend the lock-out.
-            release(conn, reservation).await?;
+        if count >= i64::from(bucket.limit) {
             let retry = oldest.map_or(i64::from(window), |t| t + i64::from(window) - now);
             return Err(ApiError::RateLimited(
                 u64::try_from(retry.max(1)).unwrap_or(1),
             ));
         }
     }
-    Ok(reservation)
+    Ok(())
 }
 
-/// Forgets the reserved attempts (the code was right, or never checked).
-pub async fn release(conn: &mut AnyConnection, reservation: Reservation) -> ApiResult<()> {
-    for id in reservation.ids {
-        sqlx::query("DELETE FROM attempts WHERE id = $1")
+pub async fn record_failure(conn: &mut AnyConnection, buckets: &[Bucket]) -> ApiResult<()> {
+    for bucket in buckets {
+        let id = crate::crypto::random_id().map_err(|e| ApiError::Internal(e.to_string()))?;
+        sqlx::query("INSERT INTO attempts (id, bucket, at) VALUES ($1, $2, $3)")
             .bind(id)
+            .bind(&bucket.key)
+            .bind(now())
             .execute(&mut *conn)
             .await?;
     }
     Ok(())
+}
+
+/// Runs `check` (a code verification: microseconds) under the rate limits, atomically:
+/// the buckets' lock rows are held from the count to the recorded failure, so
+/// concurrent guesses on any instance cannot exceed the limit, and right codes never
+/// count. Locks are taken in key order so two buckets cannot deadlock.
+pub async fn limited_attempt(
+    db: &Db,
+    buckets: &mut [Bucket],
+    window: u32,
+    check: impl FnOnce() -> bool,
+) -> ApiResult<bool> {
+    buckets.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut tx = db.begin_write().await?;
+    for bucket in buckets.iter() {
+        sqlx::query(
+            "INSERT INTO rate_locks (bucket, touched) VALUES ($1, $2) \
+             ON CONFLICT (bucket) DO UPDATE SET touched = excluded.touched",
+        )
+        .bind(&bucket.key)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    }
+    check_limit(&mut tx, buckets, window).await?;
+    let ok = check();
+    if !ok {
+        record_failure(&mut tx, buckets).await?;
+    }
+    tx.commit().await?;
+    Ok(ok)
 }
 
 // ---- enrolments ----------------------------------------------------------------------

@@ -1,0 +1,841 @@
+//! The REST contract against the real server: enrolment, default, rename, delete,
+//! step-up, errors as problems, OpenAPI, headers, CORS, static files.
+
+mod common;
+
+use common::*;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+#[tokio::test]
+async fn health_headers_and_unknown_routes() {
+    let db = TestDb::new().await;
+    let srv = Server::start(&db).await;
+    let r = srv.call(Method::GET, "/health", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["status"], "ok");
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        (
+            "content-security-policy",
+            "default-src 'none'; frame-ancestors 'none'",
+        ),
+    ] {
+        assert_eq!(
+            r.headers.get(name).and_then(|v| v.to_str().ok()),
+            Some(value),
+            "{name}"
+        );
+    }
+    let r = srv.call(Method::GET, "/no/such/route", None, None).await;
+    r.assert_problem(404, "not-found");
+    assert!(r.headers.contains_key("x-content-type-options"));
+}
+
+#[tokio::test]
+async fn bearer_tokens_are_checked() {
+    let db = TestDb::new().await;
+    let srv = Server::start_with(Options::new(&db).args(&[
+        "--jwt-issuer",
+        "https://portal.example",
+        "--jwt-audience",
+        "security-info",
+    ]))
+    .await;
+    let good = token_with(
+        "dora",
+        json!({"iss": "https://portal.example", "aud": "security-info"}),
+    );
+    assert_eq!(
+        srv.get("/me/security-info", &good).await.status,
+        StatusCode::OK
+    );
+    let r = srv.call(Method::GET, "/me/security-info", None, None).await;
+    r.assert_problem(401, "unauthenticated");
+    for bad in [
+        token("dora"),
+        token_with(
+            "dora",
+            json!({"iss": "https://evil.example", "aud": "security-info"}),
+        ),
+        token_with(
+            "dora",
+            json!({"iss": "https://portal.example", "aud": "other"}),
+        ),
+        token_with(
+            "dora",
+            json!({"iss": "https://portal.example", "aud": "security-info", "exp": 1_000_000}),
+        ),
+        "not-a-jwt".to_owned(),
+    ] {
+        srv.get("/me/security-info", &bad)
+            .await
+            .assert_problem(401, "unauthenticated");
+    }
+    // Signed with another secret.
+    let forged = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &json!({"sub": "dora", "exp": security_info_core::unix_now() + 60,
+                "iss": "https://portal.example", "aud": "security-info"}),
+        &jsonwebtoken::EncodingKey::from_secret(b"another secret entirely"),
+    )
+    .expect("token");
+    srv.get("/me/security-info", &forged)
+        .await
+        .assert_problem(401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn rs256_and_es256_public_keys() {
+    let db = TestDb::new().await;
+    let rsa_pub = fixture("rs256-public.pem");
+    let ec_pub = fixture("es256-public.pem");
+    let srv = Server::start_with(Options::new(&db).args(&[
+        "--jwt-rs256-key",
+        rsa_pub.to_str().expect("path"),
+        "--jwt-es256-key",
+        ec_pub.to_str().expect("path"),
+    ]))
+    .await;
+    let claims = json!({"sub": "erin", "exp": security_info_core::unix_now() + 60});
+    let rsa_key = std::fs::read(fixture("rs256-private.pem")).expect("key");
+    let ec_key = std::fs::read(fixture("es256-private.pem")).expect("key");
+    let rs = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_rsa_pem(&rsa_key).expect("rsa"),
+    )
+    .expect("rs256");
+    let es = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_ec_pem(&ec_key).expect("ec"),
+    )
+    .expect("es256");
+    assert_eq!(
+        srv.get("/me/security-info", &rs).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        srv.get("/me/security-info", &es).await.status,
+        StatusCode::OK
+    );
+    // Same claims, but HS256 with the public key as secret (algorithm confusion).
+    let confused = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(&std::fs::read(&rsa_pub).expect("pem")),
+    )
+    .expect("hs256");
+    srv.get("/me/security-info", &confused)
+        .await
+        .assert_problem(401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn totp_enrolment_rename_default_and_delete() {
+    let db = TestDb::new().await;
+    let srv = Server::start(&db).await;
+    let t = token_with(&user("fay"), json!({"email": "fay@contoso.example"}));
+
+    let info = srv.security_info(&t).await;
+    assert_eq!(info["methods"], json!([]));
+    assert_eq!(info["defaultMethod"], json!(null));
+    assert_eq!(info["stepUp"]["required"], false);
+    assert!(info["serverTime"].as_i64().is_some());
+    assert_eq!(info["policy"]["maxAuthenticators"], 5);
+
+    let start = srv.post("/me/methods/totp/start", &t, json!({})).await;
+    assert_eq!(start.status, StatusCode::OK);
+    assert_eq!(start.body["accountName"], "fay@contoso.example");
+    assert_eq!(start.body["issuer"], "Security Info Demo");
+    assert_eq!(start.body["digits"], 6);
+    assert_eq!(start.body["period"], 30);
+
+    let mut first = srv.enroll(&t, "Phone app").await;
+    let info = srv.security_info(&t).await;
+    assert_eq!(info["methods"][0]["name"], "Phone app");
+    assert_eq!(info["methods"][0]["type"], "totp");
+    assert_eq!(info["methods"][0]["usableFor"], json!(["mfa", "sspr"]));
+    assert_eq!(
+        info["defaultMethod"],
+        json!({"methodId": first.id, "mode": "code"})
+    );
+    // Finishing an enrolment is not a step-up.
+    assert_eq!(info["stepUp"]["required"], true);
+    srv.post("/me/methods/totp/start", &t, json!({}))
+        .await
+        .assert_problem(403, "step-up-required");
+
+    let r = srv.step_up(&t, &mut first).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert!(r.body["freshUntil"].as_i64().is_some());
+    let info = srv.security_info(&t).await;
+    assert_eq!(info["stepUp"]["required"], false);
+    let second = srv.enroll(&t, "Token").await;
+
+    let r = srv
+        .call(
+            Method::PATCH,
+            &format!("/me/methods/{}", second.id),
+            Some(&t),
+            Some(json!({"name": "  Hardware token  "})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["name"], "Hardware token");
+    srv.call(
+        Method::PATCH,
+        &format!("/me/methods/{}", second.id),
+        Some(&t),
+        Some(json!({"name": ""})),
+    )
+    .await
+    .assert_problem(400, "validation");
+
+    let r = srv
+        .call(
+            Method::PUT,
+            "/me/default-method",
+            Some(&t),
+            Some(json!({"methodId": second.id, "mode": "code"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["defaultMethod"]["methodId"], second.id);
+    srv.call(
+        Method::PUT,
+        "/me/default-method",
+        Some(&t),
+        Some(json!({"methodId": second.id, "mode": "text"})),
+    )
+    .await
+    .assert_problem(400, "validation");
+
+    // Deleting the default falls back to the other method.
+    let r = srv
+        .call(
+            Method::DELETE,
+            &format!("/me/methods/{}", second.id),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(
+        r.body["defaultMethod"],
+        json!({"methodId": first.id, "mode": "code"})
+    );
+    // The last one may go too (allowDeleteLastMfaMethod defaults to true).
+    let r = srv
+        .call(
+            Method::DELETE,
+            &format!("/me/methods/{}", first.id),
+            Some(&t),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["defaultMethod"], json!(null));
+    srv.call(
+        Method::DELETE,
+        &format!("/me/methods/{}", first.id),
+        Some(&t),
+        None,
+    )
+    .await
+    .assert_problem(404, "not-found");
+}
+
+#[tokio::test]
+async fn wrong_codes_secrets_and_expired_enrolments() {
+    let db = TestDb::new().await;
+    let srv = Server::start_with(Options::new(&db).args(&["--enrollment-ttl", "2"])).await;
+    let t = token(&user("gus"));
+    let start = srv.post("/me/methods/totp/start", &t, json!({})).await;
+    let secret = security_info_core::Secret::generate().expect("secret");
+    let probe = Totp {
+        id: String::new(),
+        secret: secret.clone(),
+        used: Default::default(),
+    };
+    let finish = |code: String, secret: String| json!({"enrollmentId": start.body["enrollmentId"], "secret": secret, "code": code});
+    srv.post(
+        "/me/methods/totp",
+        &t,
+        finish(probe.wrong_code(), secret.to_base32()),
+    )
+    .await
+    .assert_problem(422, "invalid-code");
+    // A code from a phone whose clock is 5 minutes off: refused, with a hint.
+    let drift = probe.code_at_step(Totp::step_now() + 10);
+    let r = srv
+        .post("/me/methods/totp", &t, finish(drift, secret.to_base32()))
+        .await;
+    r.assert_problem(422, "invalid-code");
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("clock")
+    );
+    srv.post(
+        "/me/methods/totp",
+        &t,
+        finish("12ab".into(), secret.to_base32()),
+    )
+    .await
+    .assert_problem(422, "invalid-code");
+    srv.post(
+        "/me/methods/totp",
+        &t,
+        finish("123456".into(), "not base32!".into()),
+    )
+    .await
+    .assert_problem(400, "validation");
+    srv.post(
+        "/me/methods/totp",
+        &t,
+        finish("123456".into(), "MFRGGZDF".into()),
+    )
+    .await
+    .assert_problem(400, "validation");
+    let r = srv
+        .post(
+            "/me/methods/totp",
+            &t,
+            json!({"enrollmentId": "nope", "secret": secret.to_base32(), "code": "123456"}),
+        )
+        .await;
+    r.assert_problem(404, "not-found");
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let mut totp = probe;
+    let code = totp.next_code();
+    srv.post("/me/methods/totp", &t, finish(code, secret.to_base32()))
+        .await
+        .assert_problem(410, "expired");
+}
+
+#[tokio::test]
+async fn bad_input_is_400_problem_never_500() {
+    let db = TestDb::new().await;
+    let srv = Server::start(&db).await;
+    let t = token(&user("hal"));
+    let send = |body: String, content_type: &'static str| {
+        srv.http
+            .post(format!("{}/me/methods/totp", srv.api))
+            .bearer_auth(&t)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let huge = "A".repeat(100_000);
+    let cases = [
+        ("{not json".to_owned(), "application/json"),
+        (
+            r#"{"enrollmentId": 1, "secret": "A", "code": "1"}"#.to_owned(),
+            "application/json",
+        ),
+        (
+            r#"{"enrollmentId": "e", "secret": "A", "code": "1", "extra": true}"#.to_owned(),
+            "application/json",
+        ),
+        (r#"{"secret": "A"}"#.to_owned(), "application/json"),
+        (r#"[]"#.to_owned(), "application/json"),
+        (
+            format!(r#"{{"enrollmentId": "e", "secret": "{huge}", "code": "1"}}"#),
+            "application/json",
+        ),
+        (
+            r#"{"enrollmentId": "e", "secret": "A", "code": "1"}"#.to_owned(),
+            "text/plain",
+        ),
+        (String::new(), "application/json"),
+    ];
+    for (body, content_type) in cases {
+        let r = Response::from(send(body.clone(), content_type).await.expect("send")).await;
+        r.assert_problem(400, "validation");
+    }
+    // Within the body limit, a long name is still refused by validation.
+    let start = srv.post("/me/methods/totp/start", &t, json!({})).await;
+    srv.post(
+        "/me/methods/totp",
+        &t,
+        json!({"enrollmentId": start.body["enrollmentId"], "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+               "code": "123456", "name": "n".repeat(5000)}),
+    )
+    .await
+    .assert_problem(400, "validation");
+    let long_id = "x".repeat(5000);
+    srv.call(
+        Method::PATCH,
+        &format!("/me/methods/{long_id}"),
+        Some(&t),
+        Some(json!({"name": "ok"})),
+    )
+    .await
+    .assert_problem(404, "not-found");
+    assert!(!srv.logs().contains("panicked"));
+}
+
+#[tokio::test]
+async fn methods_are_only_visible_to_their_owner() {
+    let db = TestDb::new().await;
+    let srv = Server::start(&db).await;
+    let owner = token(&user("ida"));
+    let other = token(&user("jon"));
+    let mut m = srv.enroll(&owner, "mine").await;
+    let path = format!("/me/methods/{}", m.id);
+    srv.call(
+        Method::PATCH,
+        &path,
+        Some(&other),
+        Some(json!({"name": "x"})),
+    )
+    .await
+    .assert_problem(404, "not-found");
+    srv.call(Method::DELETE, &path, Some(&other), None)
+        .await
+        .assert_problem(404, "not-found");
+    let code = m.next_code();
+    srv.post(
+        "/me/step-up",
+        &other,
+        json!({"methodId": m.id, "code": code}),
+    )
+    .await
+    .assert_problem(404, "not-found");
+    srv.call(
+        Method::PUT,
+        "/me/default-method",
+        Some(&other),
+        Some(json!({"methodId": m.id, "mode": "code"})),
+    )
+    .await
+    .assert_problem(404, "not-found");
+    assert_eq!(srv.security_info(&other).await["methods"], json!([]));
+}
+
+#[tokio::test]
+async fn limit_reached_with_the_exact_message() {
+    let db = TestDb::new().await;
+    let srv = Server::start_with(Options::new(&db).args(&[
+        "--max-authenticators",
+        "2",
+        "--authenticator-name",
+        "Contoso Authenticator",
+    ]))
+    .await;
+    let t = token(&user("kim"));
+    let mut m = srv.enroll(&t, "one").await;
+    assert_eq!(srv.step_up(&t, &mut m).await.status, StatusCode::OK);
+    srv.enroll(&t, "two").await;
+    let r = srv.post("/me/methods/totp/start", &t, json!({})).await;
+    r.assert_problem(409, "limit-reached");
+    assert_eq!(
+        r.body["detail"],
+        "You can't set up Contoso Authenticator because you already have two authenticator apps or hardware tokens. Please contact your administrator to delete one of your authenticator apps or hardware tokens."
+    );
+}
+
+#[tokio::test]
+async fn policy_refusals() {
+    let db = TestDb::new().await;
+    let srv =
+        Server::start_with(Options::new(&db).args(&["--allowed-methods", "phone,email"])).await;
+    let t = token(&user("lea"));
+    srv.post("/me/methods/totp/start", &t, json!({}))
+        .await
+        .assert_problem(403, "not-allowed-by-policy");
+    assert_eq!(
+        srv.security_info(&t).await["policy"]["allowedMethods"],
+        json!(["phone", "email"])
+    );
+    drop(srv);
+
+    let srv =
+        Server::start_with(Options::new(&db).args(&["--allow-delete-last-mfa-method", "false"]))
+            .await;
+    let mut m = srv.enroll(&t, "only").await;
+    assert_eq!(srv.step_up(&t, &mut m).await.status, StatusCode::OK);
+    srv.call(
+        Method::DELETE,
+        &format!("/me/methods/{}", m.id),
+        Some(&t),
+        None,
+    )
+    .await
+    .assert_problem(403, "not-allowed-by-policy");
+}
+
+#[tokio::test]
+async fn step_up_window_replay_and_rate_limit() {
+    let db = TestDb::new().await;
+    let srv = Server::start_with(Options::new(&db).args(&[
+        "--step-up-window",
+        "2",
+        "--rate-limit-user",
+        "3",
+        "--rate-limit-client",
+        "100",
+        "--rate-limit-window",
+        "60",
+    ]))
+    .await;
+    let t = token(&user("max"));
+    let mut m = srv.enroll(&t, "app").await;
+
+    // Replay: a step accepted once (here: the enrolment's) is never accepted again.
+    let used_step = *m.used.iter().next().expect("a used step");
+    let replay = m.code_at_step(used_step);
+    srv.post("/me/step-up", &t, json!({"methodId": m.id, "code": replay}))
+        .await
+        .assert_problem(422, "code-reused");
+    let code = m.next_code();
+    let ok = srv
+        .post(
+            "/me/step-up",
+            &t,
+            json!({"methodId": m.id, "code": code.clone()}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    srv.post("/me/step-up", &t, json!({"methodId": m.id, "code": code}))
+        .await
+        .assert_problem(422, "code-reused");
+
+    // The window: fresh now, stale after it.
+    assert_eq!(
+        srv.post("/me/methods/totp/start", &t, json!({}))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    srv.post("/me/methods/totp/start", &t, json!({}))
+        .await
+        .assert_problem(403, "step-up-required");
+    srv.call(
+        Method::DELETE,
+        &format!("/me/methods/{}", m.id),
+        Some(&t),
+        None,
+    )
+    .await
+    .assert_problem(403, "step-up-required");
+
+    // Rate limit: three wrong codes, then 429 with Retry-After even for a right one.
+    for _ in 0..3 {
+        srv.post(
+            "/me/step-up",
+            &t,
+            json!({"methodId": m.id, "code": m.wrong_code()}),
+        )
+        .await
+        .assert_problem(422, "invalid-code");
+    }
+    let code = m.next_code();
+    let r = srv
+        .post("/me/step-up", &t, json!({"methodId": m.id, "code": code}))
+        .await;
+    r.assert_problem(429, "rate-limited");
+    let retry: u64 = r
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(r.body["retryAfter"], retry);
+    // Another user is not affected.
+    let t2 = token(&user("ned"));
+    let mut m2 = srv.enroll(&t2, "app").await;
+    assert_eq!(srv.step_up(&t2, &mut m2).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn rate_limit_per_client_address() {
+    let db = TestDb::new().await;
+    let srv = Server::start_with(Options::new(&db).args(&[
+        "--rate-limit-user",
+        "100",
+        "--rate-limit-client",
+        "2",
+        "--trusted-proxy-header",
+        "x-forwarded-for",
+    ]))
+    .await;
+    let users: Vec<String> = (0..3).map(|_| token(&user("ola"))).collect();
+    let mut methods = Vec::new();
+    for t in &users {
+        methods.push(srv.enroll(t, "app").await);
+    }
+    let attempt = |t: &str, m: &Totp, from: &str| {
+        let body = json!({"methodId": m.id, "code": m.wrong_code()});
+        srv.http
+            .post(format!("{}/me/step-up", srv.api))
+            .bearer_auth(t.to_owned())
+            .header("x-forwarded-for", from.to_owned())
+            .json(&body)
+            .send()
+    };
+    for (t, m) in users.iter().zip(&methods).take(2) {
+        let r = Response::from(attempt(t, m, "203.0.113.7, 10.0.0.1").await.expect("send")).await;
+        r.assert_problem(422, "invalid-code");
+    }
+    let r = Response::from(
+        attempt(&users[2], &methods[2], "203.0.113.7")
+            .await
+            .expect("send"),
+    )
+    .await;
+    r.assert_problem(429, "rate-limited");
+    let r = Response::from(
+        attempt(&users[2], &methods[2], "198.51.100.1")
+            .await
+            .expect("send"),
+    )
+    .await;
+    r.assert_problem(422, "invalid-code");
+}
+
+#[tokio::test]
+async fn fifty_concurrent_enrolments_yield_exactly_the_limit() {
+    let db = TestDb::new().await;
+    let srv = Server::start(&db).await;
+    let t = token(&user("pia"));
+    let mut first = srv.enroll(&t, "first").await;
+    assert_eq!(srv.step_up(&t, &mut first).await.status, StatusCode::OK);
+    let statuses = concurrent_enrolments(&[&srv], &t, 50).await;
+    let created = statuses.iter().filter(|s| **s == 201).count();
+    assert_eq!(created, 4, "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "{statuses:?}"
+    );
+    let info = srv.security_info(&t).await;
+    assert_eq!(info["methods"].as_array().map(Vec::len), Some(5));
+}
+
+#[tokio::test]
+async fn openapi_document_lists_every_route() {
+    let db = TestDb::new().await;
+    let srv = Server::start_with(Options::new(&db).arg("--demo")).await;
+    let r = srv.call(Method::GET, "/openapi.json", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.body;
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("3.1")
+    );
+    let expected = [
+        ("get", "/api/me/security-info"),
+        ("post", "/api/me/methods/totp/start"),
+        ("post", "/api/me/methods/totp"),
+        ("patch", "/api/me/methods/{id}"),
+        ("delete", "/api/me/methods/{id}"),
+        ("put", "/api/me/default-method"),
+        ("post", "/api/me/step-up"),
+        ("get", "/api/health"),
+        ("post", "/api/session"),
+        ("get", "/api/session"),
+        ("delete", "/api/session"),
+        ("post", "/api/session/verify"),
+        ("post", "/api/demo/token"),
+        ("get", "/api/admin/users/{subject}/methods"),
+        ("delete", "/api/admin/users/{subject}/methods/{id}"),
+        ("post", "/api/admin/users/{subject}/reset"),
+    ];
+    for (method, path) in expected {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} missing from the OpenAPI document"
+        );
+    }
+    let documented: usize = doc["paths"]
+        .as_object()
+        .map(|p| {
+            p.values()
+                .map(|v| v.as_object().map_or(0, |o| o.len()))
+                .sum()
+        })
+        .unwrap_or(0);
+    assert_eq!(
+        documented,
+        expected.len(),
+        "a route is documented but not tested here"
+    );
+    for schema in [
+        "SecurityInfo",
+        "Method",
+        "Problem",
+        "TotpFinishRequest",
+        "ErrorCode",
+    ] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
+    }
+    // Every documented route answers (not 404/405 from the router).
+    let t = token(&user("quin"));
+    for (method, path) in expected {
+        let path = path
+            .trim_start_matches("/api")
+            .replace("{id}", "x")
+            .replace("{subject}", "x");
+        let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+        let r = srv.call(m, &path, Some(&t), Some(json!({}))).await;
+        assert!(
+            r.status != StatusCode::METHOD_NOT_ALLOWED
+                && !(r.status == StatusCode::NOT_FOUND
+                    && r.body["detail"].is_null()
+                    && path.contains("session")),
+            "{method} {path}: {}",
+            r.status
+        );
+        assert!(r.status.as_u16() < 500, "{method} {path}: {}", r.status);
+    }
+}
+
+#[tokio::test]
+async fn demo_token_only_in_demo_mode() {
+    let db = TestDb::new().await;
+    let srv = Server::start(&db).await;
+    let r = srv
+        .call(Method::POST, "/demo/token", None, Some(json!({"sub": "x"})))
+        .await;
+    r.assert_problem(404, "not-found");
+    let doc = srv
+        .call(Method::GET, "/openapi.json", None, None)
+        .await
+        .body;
+    assert!(doc["paths"]["/api/demo/token"].is_null());
+    drop(srv);
+
+    let srv = Server::start_with(Options::new(&db).arg("--demo")).await;
+    let r = srv
+        .call(
+            Method::POST,
+            "/demo/token",
+            None,
+            Some(json!({"sub": "rex"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let demo_token = r.body["token"].as_str().expect("token").to_owned();
+    assert!(r.body["expiresAt"].as_i64().is_some());
+    assert_eq!(
+        srv.get("/me/security-info", &demo_token).await.status,
+        StatusCode::OK
+    );
+    srv.call(Method::POST, "/demo/token", None, Some(json!({"sub": ""})))
+        .await
+        .assert_problem(400, "validation");
+}
+
+#[tokio::test]
+async fn cors_allow_list() {
+    let db = TestDb::new().await;
+    let srv =
+        Server::start_with(Options::new(&db).args(&["--cors-origin", "http://localhost:9999"]))
+            .await;
+    let preflight = |origin: &'static str| {
+        srv.http
+            .request(
+                Method::OPTIONS,
+                format!("{}/me/methods/totp/start", srv.api),
+            )
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type,x-security-info-csrf",
+            )
+            .send()
+    };
+    let r = preflight("http://localhost:9999").await.expect("preflight");
+    let h = r.headers();
+    assert_eq!(h["access-control-allow-origin"], "http://localhost:9999");
+    assert_eq!(h["access-control-allow-credentials"], "true");
+    let allowed = h["access-control-allow-headers"]
+        .to_str()
+        .expect("headers")
+        .to_lowercase();
+    for name in ["authorization", "content-type", "x-security-info-csrf"] {
+        assert!(allowed.contains(name), "{allowed}");
+    }
+    let r = preflight("http://evil.example").await.expect("preflight");
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn static_files_with_strict_csp() {
+    let db = TestDb::new().await;
+    let www = TempDir::new();
+    std::fs::write(www.0.join("index.html"), "<!doctype html><title>x</title>").expect("write");
+    std::fs::write(www.0.join("app.js"), "export {}").expect("write");
+    let srv = Server::start_with(
+        Options::new(&db).args(&["--static-dir", www.0.to_str().expect("path")]),
+    )
+    .await;
+    let r = srv
+        .http
+        .get(format!("{}/", srv.url))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-security-policy"],
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    let r = srv
+        .http
+        .get(format!("{}/app.js", srv.url))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    // The API still answers under the base path.
+    let r = srv.call(Method::GET, "/health", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn config_file_and_base_path() {
+    let db = TestDb::new().await;
+    let file = db.dir.0.join("server.toml");
+    std::fs::write(
+        &file,
+        "max-authenticators = 3\nissuer = \"Contoso\"\nstep-up-window = 120\nsecurity-questions = [\"Q1?\", \"Q2?\"]\n",
+    )
+    .expect("write");
+    let srv = Server::start_with(Options::new(&db).args(&[
+        "--config",
+        file.to_str().expect("path"),
+        "--base-path",
+        "/v1",
+        "--step-up-window",
+        "60",
+    ]))
+    .await;
+    assert!(srv.api.ends_with("/v1"));
+    let t = token(&user("sam"));
+    let info = srv.security_info(&t).await;
+    assert_eq!(info["policy"]["maxAuthenticators"], 3);
+    assert_eq!(info["policy"]["securityQuestions"], json!(["Q1?", "Q2?"]));
+    // Flags win over the file.
+    assert_eq!(info["policy"]["stepUpWindowSecs"], 60);
+    let start = srv.post("/me/methods/totp/start", &t, json!({})).await;
+    assert_eq!(start.body["issuer"], "Contoso");
+}
+
+#[tokio::test]
+async fn graceful_shutdown_on_sigterm() {
+    let db = TestDb::new().await;
+    let srv = Server::start(&db).await;
+    assert!(srv.stop(), "the server did not exit cleanly on SIGTERM");
+}
