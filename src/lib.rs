@@ -12,6 +12,7 @@ pub mod config;
 pub mod confirm_dialog;
 pub mod context;
 pub mod dialog;
+pub mod embed;
 pub mod i18n;
 pub mod qr_panel;
 pub mod security_info;

@@ -4,8 +4,8 @@
 //! defines the `<security-info>` custom element on top of it. Options are validated
 //! here so a host gets a clear exception instead of a panic in the console.
 
-use crate::config::{Action, Auth, Config, HostFuture, MethodOptions, Theme};
 use crate::SecurityInfo;
+use crate::config::{Action, Auth, Config, HostFuture, MethodOptions, Theme};
 use js_sys::{Function, Object, Promise, Reflect};
 use leptos::prelude::*;
 use security_info_core::methods::MethodType;
@@ -64,7 +64,8 @@ pub fn mount(element: JsValue, options: JsValue) -> Result<MountHandle, JsValue>
     let element: web_sys::HtmlElement = element
         .dyn_into()
         .map_err(|_| type_error("mount(element, options): element must be an HTMLElement"))?;
-    let mut config = parse_options(&options).map_err(|e| type_error(&format!("security-info: {e}")))?;
+    let mut config =
+        parse_options(&options).map_err(|e| type_error(&format!("security-info: {e}")))?;
     add_dom_events(&mut config, &element);
     let handle = leptos::mount::mount_to(element, move || {
         view! { <SecurityInfo config=config.clone() /> }.into_any()
@@ -97,7 +98,8 @@ pub fn parse_options(options: &JsValue) -> Result<Config, String> {
             OPTION_NAMES.join(", ")
         ));
     }
-    let get = |name: &str| Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let get =
+        |name: &str| Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
 
     if let Some(base) = opt_string(&get("baseUrl"), "baseUrl")? {
         config.base_url = validate_base_url(&base)?;
@@ -117,20 +119,25 @@ pub fn parse_options(options: &JsValue) -> Result<Config, String> {
         config.headers = headers.into_iter().collect();
     }
     if let Some(ms) = opt_number(&get("timeoutMs"), "timeoutMs")? {
-        if !(ms >= 1.0 && ms <= 600_000.0) {
+        if !(1.0..=600_000.0).contains(&ms) {
             return Err("timeoutMs must be between 1 and 600000".into());
         }
         config.timeout_ms = ms as u32;
     }
     if let Some(locales) = opt_object(&get("locales"), "locales")? {
         for tag in Object::keys(&locales).iter().filter_map(|k| k.as_string()) {
-            let table = Reflect::get(&locales, &JsValue::from_str(&tag)).unwrap_or(JsValue::UNDEFINED);
+            let table =
+                Reflect::get(&locales, &JsValue::from_str(&tag)).unwrap_or(JsValue::UNDEFINED);
             let table = opt_string_map(&table, &format!("locales.{tag}"))?.unwrap_or_default();
             config.locales.insert(tag, table);
         }
     }
     if let Some(locale) = opt_string(&get("locale"), "locale")? {
-        let primary = locale.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        let primary = locale
+            .split(['-', '_'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let known = BUILTIN_LOCALES.contains(&primary.as_str())
             || config.locales.contains_key(&locale)
             || config.locales.contains_key(&primary);
@@ -190,11 +197,13 @@ pub fn parse_options(options: &JsValue) -> Result<Config, String> {
         }));
     }
     if let Some(f) = opt_function(&get("onBeforeAction"), "onBeforeAction")? {
-        config.on_before_action = Some(Rc::new(move |action: Action, method: Option<MethodType>| {
-            let method = method.map_or(JsValue::NULL, |m| JsValue::from_str(m.as_str()));
-            let answer = f.call2(&JsValue::NULL, &action.as_str().into(), &method);
-            Box::pin(async move { host_allows(answer).await }) as HostFuture<bool>
-        }));
+        config.on_before_action = Some(Rc::new(
+            move |action: Action, method: Option<MethodType>| {
+                let method = method.map_or(JsValue::NULL, |m| JsValue::from_str(m.as_str()));
+                let answer = f.call2(&JsValue::NULL, &action.as_str().into(), &method);
+                Box::pin(async move { host_allows(answer).await }) as HostFuture<bool>
+            },
+        ));
     }
     Ok(config)
 }
@@ -307,7 +316,9 @@ fn parse_theme(theme: &str) -> Result<Theme, String> {
         "auto" => Ok(Theme::Auto),
         "light" => Ok(Theme::Light),
         "dark" => Ok(Theme::Dark),
-        other => Err(format!("theme must be \"auto\", \"light\" or \"dark\", not {other:?}")),
+        other => Err(format!(
+            "theme must be \"auto\", \"light\" or \"dark\", not {other:?}"
+        )),
     }
 }
 
@@ -316,7 +327,10 @@ fn parse_methods(methods: &Object) -> Result<HashMap<MethodType, MethodOptions>,
     for name in Object::keys(methods).iter().filter_map(|k| k.as_string()) {
         let method_type = MethodType::parse(&name).ok_or_else(|| {
             let known: Vec<_> = MethodType::ALL.iter().map(|t| t.as_str()).collect();
-            format!("methods: unknown method type {name:?}; known: {}", known.join(", "))
+            format!(
+                "methods: unknown method type {name:?}; known: {}",
+                known.join(", ")
+            )
         })?;
         let entry = Reflect::get(methods, &JsValue::from_str(&name)).unwrap_or(JsValue::UNDEFINED);
         let mut options = MethodOptions::default();
@@ -324,7 +338,8 @@ fn parse_methods(methods: &Object) -> Result<HashMap<MethodType, MethodOptions>,
             options.visible = flag;
             options.enabled = flag;
         } else if let Some(obj) = opt_object(&entry, &format!("methods.{name}"))? {
-            let field = |f: &str| Reflect::get(&obj, &JsValue::from_str(f)).unwrap_or(JsValue::UNDEFINED);
+            let field =
+                |f: &str| Reflect::get(&obj, &JsValue::from_str(f)).unwrap_or(JsValue::UNDEFINED);
             if let Some(v) = opt_bool(&field("visible"), &format!("methods.{name}.visible"))? {
                 options.visible = v;
             }
