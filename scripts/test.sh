@@ -10,6 +10,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 setup() {
   setup_browser_tools
   setup_server_tools
+  ensure_trunk
 }
 
 fmt() { cargo fmt --all -- --check; }
@@ -20,16 +21,67 @@ clippy_wasm() {
 }
 native_tests() { cargo test --workspace --exclude security-info-server --locked; }
 
-# wasm-bindgen-test in headless Chromium against the real reference server (demo mode),
-# which allows the test page's fixed origin through CORS.
+# Starts the reference server in demo mode on a free loopback port with a fresh SQLite
+# database; sets SERVER_URL and SERVER_PID. Extra arguments go to the server.
+start_demo_server() {
+  local log
+  SERVER_DATA="$(mktemp -d)"; log="$SERVER_DATA/server.log"
+  "$TARGET_DIR/debug/security-info-server" --demo --listen 127.0.0.1:0 --data-dir "$SERVER_DATA" "$@" \
+    >"$log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do
+    SERVER_URL="$(grep -Eo 'http://localhost:[0-9]+' "$log" | head -n1 || true)"
+    [ -n "$SERVER_URL" ] && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$log"; return 1
+}
+
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  rm -rf "$SERVER_DATA"
+}
+
+# wasm-bindgen-test in headless Chromium against the real reference server (demo mode).
+# The test page gets a fixed origin, which the server allows through CORS; the API URL
+# reaches the tests at compile time.
 browser_tests() {
-  local log="$CACHE_DIR/browser-tests.log"
-  cargo test --target wasm32-unknown-unknown -p security-info --locked 2>&1 | tee "$log"
+  local log="$CACHE_DIR/browser-tests.log" wbt_port
+  cargo build -p security-info-server --locked
+  wbt_port="$(free_port)"
+  start_demo_server --cors-origin "http://127.0.0.1:$wbt_port" || return 1
+  WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$wbt_port" \
+    SECURITY_INFO_TEST_API="${SERVER_URL/localhost/127.0.0.1}/api" \
+    cargo test --target wasm32-unknown-unknown -p security-info --locked 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
+  stop_server
   local count
   count=$(grep -Eo 'test result: [a-z]+\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
   say "browser tests: $count passed in headless Chromium ($(chromium --version 2>/dev/null))"
   [ "$status" -eq 0 ] && [ "$count" -gt 0 ]
+}
+
+# The server's own suite: SQLite, PostgreSQL, two instances, schemathesis.
+server_tests() { "$ROOT/scripts/test-server.sh"; }
+
+# Playwright (playwright-core on Debian's Chromium) against the demo exactly as
+# scripts/demo.sh builds it: Trunk release front end, the npm package, the real server.
+e2e_tests() {
+  local log="$CACHE_DIR/e2e.tap"
+  trunk build --release
+  "$ROOT/scripts/build-pkg.sh" "$ROOT/dist/pkg"
+  cargo build -p security-info-server --locked
+  SECURITY_INFO_SERVER_BIN="$TARGET_DIR/debug/security-info-server" \
+    node --test --test-concurrency=1 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$log" tests/e2e/
+  local status=$?
+  local pass fail
+  pass=$(awk '/^# pass/ {print $3}' "$log"); fail=$(awk '/^# fail/ {print $3}' "$log")
+  say "end-to-end tests: ${pass:-0} passed, ${fail:-?} failed (Playwright, $(chromium --version 2>/dev/null))"
+  [ "$status" -eq 0 ] && [ "${pass:-0}" -gt 0 ]
 }
 
 stage "set-up (packages, tools)" setup
@@ -38,4 +90,6 @@ stage "clippy native" clippy_native
 stage "clippy wasm32" clippy_wasm
 stage "native tests" native_tests
 stage "browser tests (headless Chromium)" browser_tests
+stage "server tests (SQLite, PostgreSQL, schemathesis)" server_tests
+stage "end-to-end tests (Playwright)" e2e_tests
 summary
