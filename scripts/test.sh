@@ -7,10 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 export CHROMEDRIVER=/usr/bin/chromedriver
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
+# "cmd || status" inside stage() turns off errexit, so steps check their own results.
 setup() {
-  setup_browser_tools
-  setup_server_tools
-  ensure_trunk
+  setup_browser_tools && setup_server_tools && ensure_trunk
 }
 
 fmt() { cargo fmt --all -- --check; }
@@ -49,7 +48,7 @@ stop_server() {
 # reaches the tests at compile time.
 browser_tests() {
   local log="$CACHE_DIR/browser-tests.log" wbt_port
-  cargo build -p security-info-server --locked
+  cargo build -p security-info-server --locked || return 1
   wbt_port="$(free_port)"
   start_demo_server --cors-origin "http://127.0.0.1:$wbt_port" || return 1
   WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$wbt_port" \
@@ -70,9 +69,9 @@ server_tests() { "$ROOT/scripts/test-server.sh"; }
 # scripts/demo.sh builds it: Trunk release front end, the npm package, the real server.
 e2e_tests() {
   local log="$CACHE_DIR/e2e.tap"
-  trunk build --release
-  "$ROOT/scripts/build-pkg.sh" "$ROOT/dist/pkg"
-  cargo build -p security-info-server --locked
+  trunk build --release || return 1
+  "$ROOT/scripts/build-pkg.sh" "$ROOT/dist/pkg" || return 1
+  cargo build -p security-info-server --locked || return 1
   SECURITY_INFO_SERVER_BIN="$TARGET_DIR/debug/security-info-server" \
     node --test --test-concurrency=1 \
     --test-reporter=spec --test-reporter-destination=stdout \
