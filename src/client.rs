@@ -156,6 +156,16 @@ impl Client {
         self.call(Http::POST, "/session", Some(request)).await
     }
 
+    /// The demo session; `unauthenticated` when signed out.
+    pub async fn session(&self) -> Result<Session, ClientError> {
+        self.call(Http::GET, "/session", None::<&()>).await
+    }
+
+    /// Ends the demo session.
+    pub async fn sign_out(&self) -> Result<(), ClientError> {
+        self.call(Http::DELETE, "/session", None::<&()>).await
+    }
+
     /// Demo sign-in, second factor.
     pub async fn verify_session(&self, request: &VerifyRequest) -> Result<Session, ClientError> {
         self.call(Http::POST, "/session/verify", Some(request))
