@@ -43,6 +43,35 @@ pub fn option_label(
     i18n.default_mode(choice.mode, detail)
 }
 
+/// Option labels, with the method's name added where two would read the same (two
+/// authenticator apps are both "Authenticator app or hardware token – code").
+fn distinct_labels(
+    i18n: &crate::i18n::I18n,
+    methods: &[Method],
+    choices: &[DefaultMethod],
+) -> Vec<String> {
+    let labels: Vec<String> = choices
+        .iter()
+        .map(|c| option_label(i18n, methods, c))
+        .collect();
+    labels
+        .iter()
+        .zip(choices)
+        .map(|(label, choice)| {
+            let name = methods
+                .iter()
+                .find(|m| m.id == choice.method_id)
+                .map(|m| m.name.as_str());
+            match name {
+                Some(name) if labels.iter().filter(|l| *l == label).count() > 1 => {
+                    format!("{label} ({name})")
+                }
+                _ => label.clone(),
+            }
+        })
+        .collect()
+}
+
 #[component]
 fn ChangeDefaultBody(
     open: RwSignal<bool>,
@@ -128,8 +157,7 @@ fn ChangeDefaultBody(
             if choices.is_empty() {
                 return view! { <p>{i18n.t(Key::NoDefaultOptions)}</p> }.into_any();
             }
-            let labels: Vec<String> =
-                methods.with(|m| choices.iter().map(|c| option_label(&i18n, m, c)).collect());
+            let labels = methods.with(|m| distinct_labels(&i18n, m, &choices));
             view! {
                 <label class="si-label" for=select_id.clone()>{i18n.t(Key::DefaultPrompt)}</label>
                 <select

@@ -401,19 +401,20 @@ mod tests {
     #[test]
     fn resolves_browser_and_host_locales_with_overrides() {
         let none = HashMap::new();
+        let no_overrides = HashMap::new();
         assert_eq!(
-            I18n::resolve(&["nl-BE".into()], &none, &none).t(Key::Title),
+            I18n::resolve(&["nl-BE".into()], &none, &no_overrides).t(Key::Title),
             "Beveiligingsgegevens"
         );
         assert_eq!(
-            I18n::resolve(&["fr".into()], &none, &none).t(Key::Title),
+            I18n::resolve(&["fr".into()], &none, &no_overrides).t(Key::Title),
             "Security info"
         );
         let de = HashMap::from([(
             "de".to_owned(),
             HashMap::from([("title".to_owned(), "Sicherheitsinformationen".to_owned())]),
         )]);
-        let german = I18n::resolve(&["de-DE".into(), "nl".into()], &de, &none);
+        let german = I18n::resolve(&["de-DE".into(), "nl".into()], &de, &no_overrides);
         assert_eq!(german.lang(), "de");
         assert_eq!(german.t(Key::Title), "Sicherheitsinformationen");
         assert_eq!(german.t(Key::Delete), "Delete", "falls back to English");

@@ -33,7 +33,6 @@ pub fn SecurityInfo(
 
     let add_open = RwSignal::new(false);
     let wizard_open = RwSignal::new(false);
-    let wizard_other_app = RwSignal::new(false);
     let default_open = RwSignal::new(false);
     let confirm_open = RwSignal::new(false);
     let verify_open = RwSignal::new(false);
@@ -97,9 +96,10 @@ pub fn SecurityInfo(
         })
     });
 
-    let on_choose = Callback::new(move |t: MethodType| {
+    // Both enrollable types start with the product's app; "I want to use a different
+    // authenticator app" inside the wizard switches to the generic code path.
+    let on_choose = Callback::new(move |_: MethodType| {
         add_open.set(false);
-        wizard_other_app.set(t == MethodType::Totp);
         // Let the add dialog hand focus back first, so the wizard returns it there too.
         request_animation_frame(move || wizard_open.set(true));
     });
@@ -402,7 +402,6 @@ pub fn SecurityInfo(
                 product
                 on_added
                 on_other_method
-                other_app=wizard_other_app
             />
             <ChangeDefaultDialog
                 open=default_open

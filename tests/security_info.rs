@@ -1,0 +1,607 @@
+//! Browser tests of the Security info page against the real reference server.
+//!
+//! `scripts/test.sh` starts the server in demo mode, allows this test page's origin
+//! through CORS, and passes the API base URL at compile time in `SECURITY_INFO_TEST_API`.
+//! Every test acts as a fresh user with a bearer token from the demo token endpoint, and
+//! reads TOTP codes the way a person would: from the secret under "Can't scan image?".
+#![cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+
+use leptos::prelude::*;
+use security_info::config::{Auth, Config, HostFuture};
+use security_info::i18n::{I18n, Key};
+use security_info::{Client, SecurityInfo, testids};
+use security_info_core::Secret;
+use security_info_core::api::{Method, VerifyRequest};
+use security_info_core::methods::{MethodType, limit_reached_message};
+use security_info_core::totp::{TotpParams, Verification, Window};
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const API: &str = match option_env!("SECURITY_INFO_TEST_API") {
+    Some(url) => url,
+    None => "http://127.0.0.1:41234/api",
+};
+
+type Root = web_sys::HtmlElement;
+
+// ---------------------------------------------------------------- harness
+
+/// A fresh user: a bearer token for a new subject, and a counter of the requests the
+/// component makes (it asks the host for the token before each one).
+struct User {
+    token: String,
+    requests: Rc<Cell<u32>>,
+}
+
+impl User {
+    async fn fresh() -> Self {
+        let sub = format!("wbt-{}", (js_sys::Math::random() * 1e12) as u64);
+        let response = gloo_net::http::Request::post(&format!("{API}/demo/token"))
+            .json(&serde_json::json!({ "sub": sub }))
+            .expect("token request")
+            .send()
+            .await
+            .expect("the demo server is running (scripts/test.sh starts it)");
+        assert!(response.ok(), "demo token endpoint: {}", response.status());
+        let body: serde_json::Value = response.json().await.expect("token JSON");
+        let token = body["token"].as_str().expect("token").to_owned();
+        Self {
+            token,
+            requests: Rc::new(Cell::new(0)),
+        }
+    }
+
+    fn config(&self) -> Config {
+        let token = self.token.clone();
+        let requests = self.requests.clone();
+        Config {
+            base_url: API.to_owned(),
+            auth: Auth::Bearer(Rc::new(move || -> HostFuture<Option<String>> {
+                requests.set(requests.get() + 1);
+                let token = token.clone();
+                Box::pin(async move { Some(token) })
+            })),
+            locale: Some("en".to_owned()),
+            ..Config::default()
+        }
+    }
+
+    /// A client that talks to the server directly, for setting up and checking state.
+    fn api(&self) -> Client {
+        let token = self.token.clone();
+        Client::new(&Config {
+            base_url: API.to_owned(),
+            auth: Auth::Bearer(Rc::new(move || -> HostFuture<Option<String>> {
+                let token = token.clone();
+                Box::pin(async move { Some(token) })
+            })),
+            ..Config::default()
+        })
+    }
+
+    /// Registers an authenticator through the API; returns it with its secret.
+    async fn enrol(&self) -> (Method, Secret) {
+        let api = self.api();
+        let start = api.totp_start().await.expect("start enrolment");
+        let secret = Secret::generate().expect("secret");
+        let code = TotpParams::default().code_at(secret.as_bytes(), start.server_time as u64);
+        let method = api
+            .totp_finish(&security_info_core::api::TotpFinishRequest {
+                enrollment_id: start.enrollment_id,
+                secret: secret.to_base32(),
+                code,
+                name: None,
+            })
+            .await
+            .expect("finish enrolment");
+        (method, secret)
+    }
+
+    /// A fresh step-up with a code of the next time step (the current one may be used).
+    async fn step_up(&self, method: &Method, secret: &Secret) {
+        let api = self.api();
+        let now = api.security_info().await.expect("info").server_time as u64;
+        let code = TotpParams::default().code_at(secret.as_bytes(), now + 30);
+        api.step_up(&VerifyRequest {
+            method_id: method.id.clone(),
+            code,
+        })
+        .await
+        .expect("step-up");
+    }
+
+    async fn methods(&self) -> Vec<Method> {
+        self.api().security_info().await.expect("info").methods
+    }
+}
+
+fn fresh_container() -> Root {
+    let el: Root = document()
+        .create_element("div")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    document().body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+fn mount(config: Config) -> (Root, impl Drop) {
+    let container = fresh_container();
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        view! { <SecurityInfo config=config.clone() /> }
+    });
+    (container, handle)
+}
+
+fn all(root: &web_sys::Element, id: &str) -> Vec<Root> {
+    let list = root
+        .query_selector_all(&format!("[data-testid=\"{id}\"]"))
+        .unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into().ok())
+        .collect()
+}
+
+fn find(root: &web_sys::Element, id: &str) -> Option<Root> {
+    all(root, id).into_iter().next()
+}
+
+fn text<E: AsRef<web_sys::Node>>(el: &E) -> String {
+    el.as_ref()
+        .text_content()
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Polls until `probe` finds something (5 s at most).
+async fn wait_for<T>(what: &str, probe: impl Fn() -> Option<T>) -> T {
+    for _ in 0..100 {
+        if let Some(found) = probe() {
+            return found;
+        }
+        sleep(50).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+async fn wait_testid(root: &Root, id: &str) -> Root {
+    wait_for(id, || find(root, id)).await
+}
+
+/// The dialog's `[error]` once it has text.
+async fn wait_error(dialog: &Root) -> String {
+    wait_for("an error message", || {
+        find(dialog, testids::ERROR)
+            .map(|e| text(&e))
+            .filter(|t| !t.is_empty())
+    })
+    .await
+}
+
+fn rows(root: &Root) -> Vec<Root> {
+    all(root, testids::METHOD_ROW)
+}
+
+async fn wait_rows(root: &Root, n: usize) -> Vec<Root> {
+    wait_for(&format!("{n} method rows"), || {
+        let r = rows(root);
+        (r.len() == n && find(root, testids::LOADING).is_none()).then_some(r)
+    })
+    .await
+}
+
+fn type_into(input: &Root, value: &str) {
+    let input: &web_sys::HtmlInputElement = input.unchecked_ref();
+    input.set_value(value);
+    fire(input, "input");
+}
+
+fn choose(select: &Root, value: &str) {
+    let select: &web_sys::HtmlSelectElement = select.unchecked_ref();
+    select.set_value(value);
+    fire(select, "change");
+}
+
+fn fire(target: &web_sys::EventTarget, name: &str) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict(name, &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
+fn press_escape(target: &web_sys::EventTarget) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+}
+
+/// Add sign-in method → Add → wizard through to the code step. Returns the wizard and
+/// the secret read from "Can't scan image?".
+async fn wizard_to_code_step(root: &Root) -> (Root, Secret) {
+    wait_testid(root, testids::ADD_METHOD).await.click();
+    let dialog = wait_testid(root, testids::ADD_METHOD_DIALOG).await;
+    find(&dialog, testids::ADD_CONFIRM).expect("Add").click();
+    let wizard = wait_testid(root, testids::WIZARD).await;
+    let step = find(&wizard, testids::WIZARD_STEP).expect("step heading");
+    assert!(text(&step).starts_with("Step 1 of 4"), "{}", text(&step));
+    assert!(text(&step).contains("Start by getting the app"));
+    assert!(find(&wizard, testids::USE_OTHER_APP).is_some());
+    assert!(find(&wizard, testids::USE_OTHER_METHOD).is_some());
+    find(&wizard, testids::WIZARD_NEXT).unwrap().click();
+    wait_for("step 2", || {
+        text(&step).contains("Set up your account").then_some(())
+    })
+    .await;
+    find(&wizard, testids::WIZARD_NEXT).unwrap().click();
+    let qr = wait_testid(&wizard, testids::QR).await;
+    assert!(qr.query_selector("svg").unwrap().is_some());
+    assert!(
+        find(&wizard, testids::OTPAUTH_LINK)
+            .and_then(|a| a.get_attribute("href"))
+            .is_some_and(|h| h.starts_with("otpauth://totp/"))
+    );
+    find(&wizard, testids::CANT_SCAN).unwrap().click();
+    let shown = text(&wait_testid(&wizard, testids::MANUAL_SECRET).await);
+    assert!(shown.contains(' '), "grouped in fours: {shown}");
+    let secret = Secret::from_base32(&shown).expect("the shown secret is Base32");
+    find(&wizard, testids::WIZARD_NEXT).unwrap().click();
+    wait_testid(&wizard, testids::CODE_INPUT).await;
+    (wizard, secret)
+}
+
+fn now() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}
+
+fn en() -> I18n {
+    I18n::resolve(&["en".into()], &HashMap::new(), &HashMap::new())
+}
+
+// ---------------------------------------------------------------- tests
+
+#[wasm_bindgen_test]
+async fn list_renders_the_servers_methods() {
+    let user = User::fresh().await;
+    let (first, secret) = user.enrol().await;
+    user.step_up(&first, &secret).await;
+    let (second, _) = user.enrol().await;
+    let (root, _handle) = mount(user.config());
+
+    let rows = wait_rows(&root, 2).await;
+    let ids: Vec<_> = rows
+        .iter()
+        .filter_map(|r| r.get_attribute("data-method-id"))
+        .collect();
+    assert_eq!(ids, vec![first.id.clone(), second.id.clone()]);
+    assert!(
+        rows.iter()
+            .all(|r| r.get_attribute("data-method-type").as_deref() == Some("totp"))
+    );
+    assert!(text(&rows[0]).contains(&first.name));
+    let default = find(&root, testids::DEFAULT_METHOD).unwrap();
+    assert!(
+        text(&default)
+            .starts_with("Default sign-in method: Authenticator app or hardware token – code"),
+        "{}",
+        text(&default)
+    );
+    assert_eq!(
+        text(
+            &find(&root, testids::SECURITY_INFO)
+                .unwrap()
+                .query_selector("h2")
+                .unwrap()
+                .unwrap()
+        ),
+        "Security info"
+    );
+    assert!(find(&root, testids::DELETE_METHOD).is_some());
+}
+
+#[wasm_bindgen_test]
+async fn empty_state_and_full_totp_enrolment() {
+    let user = User::fresh().await;
+    let (root, _handle) = mount(user.config());
+    let empty = wait_testid(&root, testids::EMPTY).await;
+    assert!(!text(&empty).is_empty());
+
+    let (wizard, secret) = wizard_to_code_step(&root).await;
+    let step = find(&wizard, testids::WIZARD_STEP).unwrap();
+    assert!(text(&step).starts_with("Step 4 of 4"), "{}", text(&step));
+    let code = TotpParams::default().code_at(secret.as_bytes(), now());
+    // Pasted with a space in the middle, as apps show it.
+    type_into(
+        &find(&wizard, testids::CODE_INPUT).unwrap(),
+        &format!("{} {}", &code[..3], &code[3..]),
+    );
+    find(&wizard, testids::CODE_SUBMIT).unwrap().click();
+    wait_testid(&wizard, testids::WIZARD_DONE).await.click();
+
+    let rows = wait_rows(&root, 1).await;
+    assert_eq!(
+        rows[0].get_attribute("data-method-type").as_deref(),
+        Some("totp")
+    );
+    let default = text(&find(&root, testids::DEFAULT_METHOD).unwrap());
+    assert!(
+        default.contains("Authenticator app or hardware token – code"),
+        "{default}"
+    );
+    assert_eq!(user.methods().await.len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn wrong_code_shows_error_and_sends_nothing() {
+    let user = User::fresh().await;
+    let (root, _handle) = mount(user.config());
+    let (wizard, secret) = wizard_to_code_step(&root).await;
+    let sent = user.requests.get();
+
+    // A code that matches no step near now, not even as clock drift.
+    let wrong = (0..1_000_000u32)
+        .map(|n| format!("{n:06}"))
+        .find(|c| {
+            TotpParams::default().verify(secret.as_bytes(), c, now(), Window::default())
+                == Ok(Verification::Invalid)
+        })
+        .unwrap();
+    type_into(&find(&wizard, testids::CODE_INPUT).unwrap(), &wrong);
+    find(&wizard, testids::CODE_SUBMIT).unwrap().click();
+    assert_eq!(wait_error(&wizard).await, en().t(Key::CodeWrong));
+
+    type_into(&find(&wizard, testids::CODE_INPUT).unwrap(), "12");
+    find(&wizard, testids::CODE_SUBMIT).unwrap().click();
+    sleep(200).await;
+    assert_eq!(
+        text(&find(&wizard, testids::ERROR).unwrap()),
+        "Enter the 6-digit code from your app."
+    );
+    assert_eq!(
+        user.requests.get(),
+        sent,
+        "no request for a code that fails locally"
+    );
+    assert!(user.methods().await.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn drift_code_shows_clock_hint() {
+    let user = User::fresh().await;
+    let (root, _handle) = mount(user.config());
+    let (wizard, secret) = wizard_to_code_step(&root).await;
+    let sent = user.requests.get();
+
+    // What a phone whose clock is three minutes slow shows.
+    let code = TotpParams::default().code_at(secret.as_bytes(), now() - 180);
+    type_into(&find(&wizard, testids::CODE_INPUT).unwrap(), &code);
+    find(&wizard, testids::CODE_SUBMIT).unwrap().click();
+    let message = wait_error(&wizard).await;
+    assert_eq!(message, en().t(Key::ClockHint));
+    assert!(message.contains("clock on your phone"));
+    assert_eq!(user.requests.get(), sent);
+}
+
+#[wasm_bindgen_test]
+async fn sixth_authenticator_shows_the_exact_limit_message() {
+    let user = User::fresh().await;
+    let (first, secret) = user.enrol().await;
+    user.step_up(&first, &secret).await;
+    for _ in 0..4 {
+        user.enrol().await;
+    }
+    let (root, _handle) = mount(user.config());
+    wait_rows(&root, 5).await;
+    let sent = user.requests.get();
+
+    find(&root, testids::ADD_METHOD).unwrap().click();
+    let dialog = wait_testid(&root, testids::ADD_METHOD_DIALOG).await;
+    find(&dialog, testids::ADD_CONFIRM).unwrap().click();
+    assert_eq!(
+        wait_error(&dialog).await,
+        limit_reached_message("Microsoft Authenticator", 5)
+    );
+    assert_eq!(
+        wait_error(&dialog).await,
+        "You can't set up Microsoft Authenticator because you already have five authenticator apps or hardware tokens. Please contact your administrator to delete one of your authenticator apps or hardware tokens."
+    );
+    sleep(100).await;
+    assert!(
+        find(&root, testids::WIZARD).is_none(),
+        "no wizard, no secret"
+    );
+    assert_eq!(user.requests.get(), sent);
+}
+
+#[wasm_bindgen_test]
+async fn change_default() {
+    let user = User::fresh().await;
+    let (first, secret) = user.enrol().await;
+    user.step_up(&first, &secret).await;
+    let (second, _) = user.enrol().await;
+    let (root, _handle) = mount(user.config());
+    wait_rows(&root, 2).await;
+
+    find(&root, testids::CHANGE_DEFAULT).unwrap().click();
+    let dialog = wait_testid(&root, testids::DEFAULT_DIALOG).await;
+    let select = find(&dialog, testids::DEFAULT_SELECT).unwrap();
+    assert_eq!(select.query_selector_all("option").unwrap().length(), 2);
+    choose(&select, "1");
+    find(&dialog, testids::DEFAULT_CONFIRM).unwrap().click();
+    wait_for("the dialog to close", || {
+        find(&root, testids::DEFAULT_DIALOG).is_none().then_some(())
+    })
+    .await;
+    let notice = wait_for("the notice", || {
+        Some(text(&find(&root, testids::NOTICE)?)).filter(|t| !t.is_empty())
+    })
+    .await;
+    assert!(
+        notice.starts_with("Your default sign-in method is now"),
+        "{notice}"
+    );
+    let info = user.api().security_info().await.unwrap();
+    assert_eq!(info.default_method.map(|d| d.method_id), Some(second.id));
+}
+
+#[wasm_bindgen_test]
+async fn delete_with_confirm_and_default_fallback() {
+    let user = User::fresh().await;
+    let (first, secret) = user.enrol().await;
+    user.step_up(&first, &secret).await;
+    let (second, _) = user.enrol().await;
+    let (root, _handle) = mount(user.config());
+    let rows = wait_rows(&root, 2).await;
+
+    find(&rows[0], testids::DELETE_METHOD).unwrap().click();
+    let dialog = wait_testid(&root, testids::CONFIRM_DIALOG).await;
+    let body = text(&dialog);
+    assert!(body.contains("Are you sure you would like to delete this method?"));
+    assert!(body.contains("can't be undone"));
+    assert!(body.contains("remove the account from the app"));
+    find(&dialog, testids::CONFIRM_YES).unwrap().click();
+
+    let rows = wait_rows(&root, 1).await;
+    assert_eq!(
+        rows[0].get_attribute("data-method-id"),
+        Some(second.id.clone())
+    );
+    let notice = text(&find(&root, testids::NOTICE).unwrap());
+    assert!(
+        notice.contains("Also remove the account from the app on your phone."),
+        "{notice}"
+    );
+    let info = user.api().security_info().await.unwrap();
+    assert_eq!(info.default_method.map(|d| d.method_id), Some(second.id));
+    assert!(text(&find(&root, testids::DEFAULT_METHOD).unwrap()).contains("– code"));
+}
+
+#[wasm_bindgen_test]
+async fn step_up_dialog_appears_and_the_change_completes() {
+    let user = User::fresh().await;
+    let (method, secret) = user.enrol().await;
+    // Enrolling does not count as a step-up: deleting needs a fresh verification.
+    let (root, _handle) = mount(user.config());
+    let rows = wait_rows(&root, 1).await;
+
+    find(&rows[0], testids::DELETE_METHOD).unwrap().click();
+    let confirm = wait_testid(&root, testids::CONFIRM_DIALOG).await;
+    find(&confirm, testids::CONFIRM_YES).unwrap().click();
+
+    let verify = wait_testid(&root, testids::VERIFY_DIALOG).await;
+    assert_eq!(verify.get_attribute("role").as_deref(), Some("dialog"));
+    let code = TotpParams::default().code_at(secret.as_bytes(), now() + 30);
+    type_into(&wait_testid(&verify, testids::VERIFY_INPUT).await, &code);
+    find(&verify, testids::VERIFY_SUBMIT).unwrap().click();
+
+    wait_testid(&root, testids::EMPTY).await;
+    assert!(find(&root, testids::VERIFY_DIALOG).is_none());
+    assert!(user.methods().await.iter().all(|m| m.id != method.id));
+}
+
+#[wasm_bindgen_test]
+async fn dutch_locale_renders_dutch() {
+    let user = User::fresh().await;
+    let html_lang = document().document_element().unwrap().get_attribute("lang");
+    let (root, _handle) = mount(Config {
+        locale: Some("nl".to_owned()),
+        ..user.config()
+    });
+    let add = wait_testid(&root, testids::ADD_METHOD).await;
+    let page = find(&root, testids::SECURITY_INFO).unwrap();
+    assert_eq!(page.get_attribute("lang").as_deref(), Some("nl"));
+    assert_eq!(
+        text(&page.query_selector("h2").unwrap().unwrap()),
+        "Beveiligingsgegevens"
+    );
+    assert!(text(&add).contains("Aanmeldingsmethode toevoegen"));
+    assert!(text(&find(&root, testids::EMPTY).unwrap()).starts_with("U hebt nog geen"));
+    assert_eq!(
+        document().document_element().unwrap().get_attribute("lang"),
+        html_lang,
+        "the host's <html lang> is left alone"
+    );
+    add.click();
+    let dialog = wait_testid(&root, testids::ADD_METHOD_DIALOG).await;
+    assert!(text(&dialog).contains("Een methode toevoegen"));
+    assert!(text(&dialog).contains("staat uw organisatie deze mogelijk niet toe"));
+}
+
+#[wasm_bindgen_test]
+async fn escape_closes_a_dialog_and_focus_returns() {
+    let user = User::fresh().await;
+    let (root, _handle) = mount(user.config());
+    let add = wait_testid(&root, testids::ADD_METHOD).await;
+    add.focus().unwrap();
+    add.click();
+    let dialog = wait_testid(&root, testids::ADD_METHOD_DIALOG).await;
+    assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
+    let label_id = dialog.get_attribute("aria-labelledby").expect("labelled");
+    assert_eq!(
+        text(&document().get_element_by_id(&label_id).unwrap()),
+        "Add a method"
+    );
+    let inside = wait_for("focus inside the dialog", || {
+        document()
+            .active_element()
+            .filter(|a| dialog.contains(Some(a)))
+    })
+    .await;
+
+    press_escape(&inside);
+    wait_for("the dialog to close", || {
+        find(&root, testids::ADD_METHOD_DIALOG)
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    let focused = wait_for("focus back on the opener", || {
+        document()
+            .active_element()
+            .filter(|a| a == add.unchecked_ref::<web_sys::Element>())
+    })
+    .await;
+    assert_eq!(
+        focused.get_attribute("data-testid").as_deref(),
+        Some(testids::ADD_METHOD)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn double_submit_creates_one_method() {
+    let user = User::fresh().await;
+    let (root, _handle) = mount(user.config());
+    let (wizard, secret) = wizard_to_code_step(&root).await;
+    let code = TotpParams::default().code_at(secret.as_bytes(), now());
+    type_into(&find(&wizard, testids::CODE_INPUT).unwrap(), &code);
+    let submit = find(&wizard, testids::CODE_SUBMIT).unwrap();
+    submit.click();
+    submit.click();
+    fire(&wizard.query_selector("form").unwrap().unwrap(), "submit");
+    wait_testid(&wizard, testids::WIZARD_DONE).await;
+    sleep(300).await;
+    let methods = user.methods().await;
+    assert_eq!(methods.len(), 1);
+    assert_eq!(methods[0].method_type, MethodType::Totp);
+    wait_rows(&root, 1).await;
+}
