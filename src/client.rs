@@ -73,9 +73,9 @@ impl ClientError {
                 ErrorCode::NotAllowedByPolicy => Key::ErrNotAllowed,
                 ErrorCode::Csrf | ErrorCode::Forbidden => Key::ErrForbidden,
                 ErrorCode::NotFound => Key::ErrNotFound,
-                // The server's detail carries the configured product name and number;
-                // the UI writes the same sentence in its own language.
-                ErrorCode::LimitReached => Key::ErrNotAllowed,
+                // Normally caught before the request with the exact sentence (the add
+                // dialog knows the policy); this is the race where another tab added one.
+                ErrorCode::LimitReached => Key::ErrLimit,
                 ErrorCode::InvalidCode => Key::CodeWrong,
                 ErrorCode::CodeReused => Key::ErrCodeReused,
                 ErrorCode::Expired => Key::ErrExpired,
@@ -83,7 +83,7 @@ impl ClientError {
                     let seconds = p.retry_after.unwrap_or(30).to_string();
                     return i18n.fmt(Key::ErrRateLimited, &[("seconds", &seconds)]);
                 }
-                ErrorCode::Internal => Key::ErrServer,
+                // Internal, and codes newer than this client.
                 _ => Key::ErrServer,
             },
         };

@@ -605,3 +605,71 @@ async fn double_submit_creates_one_method() {
     assert_eq!(methods[0].method_type, MethodType::Totp);
     wait_rows(&root, 1).await;
 }
+
+#[wasm_bindgen_test]
+async fn unreachable_server_shows_error_with_retry() {
+    let user = User::fresh().await;
+    let (root, _handle) = mount(Config {
+        // Nothing listens on the discard port.
+        base_url: "http://127.0.0.1:9/api".to_owned(),
+        ..user.config()
+    });
+    let retry = wait_testid(&root, testids::RETRY).await;
+    let message = text(&retry.parent_element().unwrap());
+    assert!(
+        message.contains("We couldn't load your security info."),
+        "{message}"
+    );
+    assert!(message.contains("couldn't reach the server"), "{message}");
+    let before = user.requests.get();
+    retry.click();
+    wait_for("a second attempt", || {
+        (user.requests.get() > before).then_some(())
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn rename_and_other_app_path() {
+    let user = User::fresh().await;
+    let (method, _) = user.enrol().await;
+    let (root, _handle) = mount(user.config());
+    let rows = wait_rows(&root, 1).await;
+    find(&rows[0], testids::RENAME_METHOD).unwrap().click();
+    let input = wait_testid(&root, testids::RENAME_INPUT).await;
+    type_into(&input, "Work phone");
+    find(&root, testids::RENAME_SAVE).unwrap().click();
+    wait_for("the new name", || {
+        rows_named(&root, "Work phone").then_some(())
+    })
+    .await;
+    let stored = user.methods().await;
+    assert_eq!(
+        stored
+            .iter()
+            .find(|m| m.id == method.id)
+            .map(|m| m.name.as_str()),
+        Some("Work phone")
+    );
+
+    // "I want to use a different authenticator app" leads to the generic code path.
+    find(&root, testids::ADD_METHOD).unwrap().click();
+    let dialog = wait_testid(&root, testids::ADD_METHOD_DIALOG).await;
+    find(&dialog, testids::ADD_CONFIRM).unwrap().click();
+    let wizard = wait_testid(&root, testids::WIZARD).await;
+    find(&wizard, testids::USE_OTHER_APP).unwrap().click();
+    let step = find(&wizard, testids::WIZARD_STEP).unwrap();
+    wait_for("the code path", || {
+        text(&step).starts_with("Step 1 of 3").then_some(())
+    })
+    .await;
+    assert!(text(&step).contains("Set up your account"));
+    // "I want to set up a different method" goes back to the list of methods.
+    find(&wizard, testids::USE_OTHER_METHOD).unwrap().click();
+    wait_testid(&root, testids::ADD_METHOD_DIALOG).await;
+    assert!(find(&root, testids::WIZARD).is_none());
+}
+
+fn rows_named(root: &Root, name: &str) -> bool {
+    rows(root).iter().any(|r| text(r).contains(name))
+}

@@ -180,6 +180,8 @@ messages! {
     ErrExpired "errExpired" => "This has expired. Start again.", "Dit is verlopen. Begin opnieuw.";
     ErrRateLimited "errRateLimited" => "Too many attempts. Wait {seconds} seconds and try again.",
         "Te veel pogingen. Wacht {seconds} seconden en probeer het opnieuw.";
+    ErrLimit "errLimit" => "You already have the most authenticator apps or hardware tokens allowed. Please contact your administrator to delete one of them.",
+        "U hebt al het maximale aantal authenticator-apps of hardwaretokens. Neem contact op met uw beheerder om er een te verwijderen.";
     ErrValidation "errValidation" => "Check what you entered and try again.", "Controleer wat u hebt ingevoerd en probeer het opnieuw.";
     ErrStepUp "errStepUp" => "Verify your identity to make this change.", "Verifieer uw identiteit om deze wijziging aan te brengen.";
     ErrCancelled "errCancelled" => "The change was not made.", "De wijziging is niet doorgevoerd.";

@@ -113,6 +113,13 @@ pub fn SecurityInfo(
             reload.run(());
         })
     };
+    let on_renamed = {
+        let i18n = i18n.clone();
+        Callback::new(move |name: String| {
+            notice.set(i18n.fmt(Key::Renamed, &[("name", &name)]));
+            reload.run(());
+        })
+    };
     let on_other_method = Callback::new(move |()| {
         wizard_open.set(false);
         request_animation_frame(move || add_open.set(true));
@@ -329,7 +336,7 @@ pub fn SecurityInfo(
                                         can_delete
                                         renaming
                                         on_delete=ask_delete.clone()
-                                        on_renamed=reload
+                                        on_renamed
                                         action_error
                                     />
                                 }
@@ -435,7 +442,7 @@ fn MethodRow(
     can_delete: bool,
     renaming: RwSignal<Option<String>>,
     on_delete: impl Fn(Method) + Clone + Send + Sync + 'static,
-    on_renamed: Callback<()>,
+    on_renamed: Callback<String>,
     action_error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let ctx = crate::context::use_ctx();
@@ -477,10 +484,11 @@ fn MethodRow(
                 };
                 pending.set(false);
                 match result {
-                    Ok(_) => {
+                    Ok(Some(renamed)) => {
                         renaming.set(None);
-                        on_renamed.run(());
+                        on_renamed.run(renamed.name);
                     }
+                    Ok(None) => renaming.set(None),
                     Err(e) => {
                         ctx.report(&e);
                         action_error.set(Some(e.message(&ctx.i18n)));
