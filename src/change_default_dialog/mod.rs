@@ -169,10 +169,16 @@ fn ChangeDefaultBody(
                 >
                     {labels
                         .into_iter()
+                        .zip(choices)
                         .enumerate()
-                        .map(|(i, label)| {
+                        .map(|(i, (label, choice))| {
                             view! {
-                                <option value=i.to_string() selected=move || selected.get() == i>
+                                <option
+                                    value=i.to_string()
+                                    data-method-id=choice.method_id
+                                    data-mode=choice.mode.as_str()
+                                    selected=move || selected.get() == i
+                                >
                                     {label}
                                 </option>
                             }

@@ -110,3 +110,65 @@ export async function screenshot(page, name) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
+
+/** Demo sign-in with a password (and the second factor when `secret` is given). */
+export async function signIn(page, baseUrl, username, { secret, query = "" } = {}) {
+  await page.goto(`${baseUrl}/${query}`);
+  await page.fill(byId("sign-in-username"), username);
+  await page.fill(byId("sign-in-password"), `${username}-demo-password`);
+  await page.click(byId("sign-in-submit"));
+  if (secret) await verify(page, secret, 0);
+  await page.locator(byId("security-info")).waitFor();
+  await page.locator(byId("add-method")).waitFor();
+}
+
+/** Answers the "Verify your identity" dialog with a code for `secret`. */
+export async function verify(page, secret, offsetSteps = 0) {
+  const dialog = page.locator(byId("verify-dialog"));
+  await dialog.waitFor();
+  await dialog.locator(byId("verify-input")).fill(totpCode(secret, offsetSteps));
+  await dialog.locator(byId("verify-submit")).click();
+  await dialog.waitFor({ state: "detached" });
+}
+
+/**
+ * Adds an authenticator app through the wizard, reading the secret under "Can't scan
+ * image?". When the server asks for a step-up first, answers it with `stepUp` =
+ * { secret, offsetSteps }. Returns the new method's Base32 secret.
+ */
+export async function enrolTotp(page, { stepUp, name } = {}) {
+  await page.click(byId("add-method"));
+  const add = page.locator(byId("add-method-dialog"));
+  await add.waitFor();
+  await selectMethodType(add, "totp");
+  await add.locator(byId("add-confirm")).click();
+  const wizard = page.locator(byId("authenticator-wizard"));
+  await wizard.waitFor();
+  await wizard.locator(byId("wizard-next")).click(); // get the app → set up
+  await wizard.locator(byId("wizard-next")).click(); // set up → scan
+  if (stepUp) await verify(page, stepUp.secret, stepUp.offsetSteps ?? 0);
+  await wizard.locator(byId("cant-scan")).click();
+  const secret = (await wizard.locator(byId("manual-secret")).textContent()).replace(/\s+/g, "");
+  await wizard.locator(byId("wizard-next")).click(); // scan → code
+  await wizard.locator(byId("code-input")).fill(totpCode(secret));
+  await wizard.locator(byId("code-submit")).click();
+  await wizard.locator(byId("wizard-done")).click();
+  await wizard.waitFor({ state: "detached" });
+  if (name) await renameLast(page, name);
+  return secret;
+}
+
+export async function selectMethodType(dialog, type) {
+  const value = await dialog.locator(`${byId("method-select")} option[data-method-type="${type}"]`).getAttribute("value");
+  await dialog.locator(byId("method-select")).selectOption(value);
+}
+
+export async function renameLast(page, name) {
+  const row = page.locator(byId("method-row")).last();
+  await row.locator(byId("rename-method")).click();
+  await page.locator(byId("rename-input")).fill(name);
+  await page.locator(byId("rename-save")).click();
+  await page.locator(byId("method-row"), { hasText: name }).waitFor();
+}
+
+export const rows = (page) => page.locator(byId("method-row"));

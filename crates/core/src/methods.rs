@@ -111,6 +111,19 @@ impl MethodType {
     }
 }
 
+impl DefaultMode {
+    /// The API name (`notification`, `code`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DefaultMode::Notification => "notification",
+            DefaultMode::Code => "code",
+            DefaultMode::Text => "text",
+            DefaultMode::Call => "call",
+            DefaultMode::Key => "key",
+        }
+    }
+}
+
 impl std::fmt::Display for MethodType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
