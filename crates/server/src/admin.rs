@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use security_info_core::api::{DefaultMethodResponse, Method, Problem};
 
 pub async fn list_methods(db: &Db, subject: &str) -> ApiResult<Vec<Method>> {
+    known_shape(subject)?;
     let mut conn = db.pool.acquire().await?;
     let user = store::user_by_subject(&mut conn, subject)
         .await?
@@ -28,6 +29,8 @@ pub async fn delete_method(
     subject: &str,
     method_id: &str,
 ) -> ApiResult<DefaultMethodResponse> {
+    known_shape(subject)?;
+    crate::api::check_id(method_id)?;
     let mut tx = db.begin_write().await?;
     let found = store::user_by_subject(&mut tx, subject)
         .await?
@@ -45,6 +48,7 @@ pub async fn delete_method(
 }
 
 pub async fn reset_user(db: &Db, subject: &str) -> ApiResult<()> {
+    known_shape(subject)?;
     let mut tx = db.begin_write().await?;
     let found = store::user_by_subject(&mut tx, subject)
         .await?
@@ -54,6 +58,15 @@ pub async fn reset_user(db: &Db, subject: &str) -> ApiResult<()> {
     tx.commit().await?;
     tracing::info!(user = %found.id, "administrator reset a user");
     Ok(())
+}
+
+/// A subject that cannot exist is simply not found.
+fn known_shape(subject: &str) -> ApiResult<()> {
+    if crate::api::valid_subject(subject) {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
 }
 
 fn require_admin(caller: &Caller) -> ApiResult<()> {

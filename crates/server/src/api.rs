@@ -69,11 +69,18 @@ async fn require_fresh(
     Ok(())
 }
 
-fn check_id(id: &str) -> ApiResult<()> {
-    if id.is_empty() || id.len() > MAX_ID_LEN {
+/// Ids are ours (hex); anything else cannot exist, and must not reach the database
+/// (PostgreSQL refuses NUL bytes with an error, not a miss).
+pub fn check_id(id: &str) -> ApiResult<()> {
+    if id.is_empty() || id.len() > MAX_ID_LEN || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(ApiError::NotFound);
     }
     Ok(())
+}
+
+/// A subject or user name: 1–256 characters without control characters.
+pub fn valid_subject(subject: &str) -> bool {
+    !subject.is_empty() && subject.len() <= 256 && !subject.chars().any(char::is_control)
 }
 
 /// A display name: trimmed, 1–64 characters, no control characters.

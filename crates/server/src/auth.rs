@@ -138,7 +138,7 @@ impl JwtVerifier {
             tracing::debug!(reason = ?e.kind(), "bearer token refused");
             ApiError::Unauthenticated
         })?;
-        if data.claims.sub.is_empty() || data.claims.sub.len() > 256 {
+        if !crate::api::valid_subject(&data.claims.sub) {
             return Err(ApiError::Unauthenticated);
         }
         Ok(data.claims)
@@ -193,7 +193,10 @@ impl FromRequestParts<AppState> for Caller {
                 .as_deref()
                 .or(claims.preferred_username.as_deref())
                 .unwrap_or(&claims.sub)
-                .to_owned();
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(256)
+                .collect::<String>();
             let mut conn = state.db.pool.acquire().await?;
             let user = store::ensure_user(&mut conn, &claims.sub, &account, None).await?;
             return Ok(Caller {

@@ -108,9 +108,9 @@ pub async fn sign_in(
     Json(request): Json<SignInRequest>,
 ) -> ApiResult<Response> {
     require_csrf(&method, &headers)?;
-    if request.username.len() > 128 || request.password.len() > 1024 {
+    if !crate::api::valid_subject(&request.username) || request.password.len() > 1024 {
         return Err(ApiError::Validation(
-            "user name or password too long".into(),
+            "a user name has 1 to 256 characters without control characters".into(),
         ));
     }
     let buckets = [

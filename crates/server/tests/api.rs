@@ -377,7 +377,21 @@ async fn bad_input_is_400_problem_never_500() {
     )
     .await
     .assert_problem(404, "not-found");
+    // NUL bytes are refused before the database (PostgreSQL would raise an error).
+    srv.call(
+        Method::PUT,
+        "/me/default-method",
+        Some(&t),
+        Some(json!({"methodId": "a\u{0}b", "mode": "code"})),
+    )
+    .await
+    .assert_problem(404, "not-found");
+    let nul_user = token("nul\u{0}user");
+    srv.get("/me/security-info", &nul_user)
+        .await
+        .assert_problem(401, "unauthenticated");
     assert!(!srv.logs().contains("panicked"));
+    assert!(!srv.logs().contains("request failed"));
 }
 
 #[tokio::test]

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Tests of the reference server (crates/server), from a fresh Debian machine:
+#   1. integration tests on SQLite,
+#   2. the same tests on a throwaway PostgreSQL 15 (Debian package, loopback port, temp dir),
+#   3. the two-instance scale test on that PostgreSQL,
+#   4. an authenticated schemathesis run against {base}/openapi.json of the running server.
+# Prints the test counts per database and the schemathesis result; exits non-zero on any
+# failure. Honours CARGO_TARGET_DIR; works as root under CI=true with no stdin.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+PG_BIN=/usr/lib/postgresql/15/bin
+VENV="$CACHE_DIR/venv-schemathesis"
+SCHEMATHESIS_TIME="${SCHEMATHESIS_TIME:-60}"
+WORK="$(mktemp -d)"
+PG_DIR=""
+SERVER_PID=""
+declare -A COUNTS=()
+
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "$PG_DIR" ] && [ -f "$PG_DIR/data/postmaster.pid" ]; then
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  [ -n "$PG_DIR" ] && rm -rf "$PG_DIR"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# initdb refuses to run as root: run PostgreSQL as the postgres user then.
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+setup() {
+  ensure_apt postgresql curl
+  if ! /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null; then ensure_apt python3-venv; fi
+  if ! "$VENV/bin/schemathesis" --version >/dev/null 2>&1; then
+    say "installing schemathesis into $VENV"
+    rm -rf "$VENV"
+    /usr/bin/python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check 'schemathesis>=4.32,<5'
+  fi
+  "$VENV/bin/schemathesis" --version
+}
+
+build() { cargo test -p security-info-server --locked --no-run; }
+
+start_postgres() {
+  PG_DIR="$(mktemp -d)"
+  chmod 700 "$PG_DIR"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$PG_DIR"; fi
+  PG_PORT="$(free_port)"
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U app --auth=trust -E UTF8 --locale=C.UTF-8 \
+    --no-sync >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; return 1; }
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -o \
+    "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories='' -c fsync=off -c max_connections=300" \
+    start >/dev/null || { cat "$PG_DIR/log"; return 1; }
+  export PG_URL="postgres://app@127.0.0.1:$PG_PORT/postgres"
+  say "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
+}
+
+# run_tests LABEL CARGO-TEST-ARGS...: runs, records the number of passed tests.
+run_tests() {
+  local label="$1"; shift
+  local log="$WORK/tests-${label// /-}.log"
+  cargo test -p security-info-server --locked "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
+  local count
+  count=$(grep -Eo 'test result: [a-z]+\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
+  COUNTS[$label]="$count passed$([ "$status" -eq 0 ] || echo ', FAILED')"
+  say "server tests on $label: ${COUNTS[$label]}"
+  [ "$status" -eq 0 ] && [ "$count" -gt 0 ]
+}
+
+tests_sqlite() { TEST_DATABASE_URL="" run_tests "SQLite"; }
+tests_postgres() { TEST_DATABASE_URL="$PG_URL" run_tests "PostgreSQL"; }
+scale_postgres() { TEST_DATABASE_URL="$PG_URL" run_tests "PostgreSQL, two instances" --test scale; }
+
+# The real server in demo mode on PostgreSQL, fuzzed through its own OpenAPI document
+# with an administrator's bearer token (so the admin routes are reached too).
+schemathesis_run() {
+  local db_url="${PG_URL%/postgres}/schemathesis"
+  "$PG_BIN/psql" "$PG_URL" -qc "CREATE DATABASE schemathesis" >/dev/null
+  local port; port="$(free_port)"
+  DATABASE_URL="$db_url" "$TARGET_DIR/debug/security-info-server" --demo \
+    --listen "127.0.0.1:$port" --data-dir "$WORK/schemathesis-data" \
+    >"$WORK/server.out" 2>"$WORK/server.err" </dev/null &
+  SERVER_PID=$!
+  local base="http://127.0.0.1:$port/api" i
+  for i in $(seq 1 100); do
+    curl -fsS "$base/health" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  local token
+  token=$(curl -fsS -X POST "$base/demo/token" -H 'content-type: application/json' \
+    -d '{"sub": "schemathesis", "admin": true}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+  local status=0
+  "$VENV/bin/schemathesis" run "$base/openapi.json" \
+    --checks not_a_server_error,response_schema_conformance \
+    --max-time "$SCHEMATHESIS_TIME" \
+    -H "Authorization: Bearer $token" -H "x-security-info-csrf: 1" \
+    >"$WORK/schemathesis.log" 2>&1 || status=$?
+  tail -n 25 "$WORK/schemathesis.log"
+  if grep -q "request failed" "$WORK/server.err"; then
+    say "the server logged internal errors:"; grep "request failed" "$WORK/server.err" | head -5
+    status=1
+  fi
+  SCHEMATHESIS_RESULT="$(grep -E '^\s*Test cases:' -A1 "$WORK/schemathesis.log" | tail -n 1 | xargs) (exit $status)"
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+  return "$status"
+}
+
+SCHEMATHESIS_RESULT="not run"
+stage "server: set-up (postgresql, schemathesis)" setup
+stage "server: build tests" build
+stage "server: tests on SQLite" tests_sqlite
+stage "server: start PostgreSQL" start_postgres
+if [ -n "${PG_URL:-}" ]; then
+  stage "server: tests on PostgreSQL" tests_postgres
+  stage "server: scale test (2 instances, PostgreSQL)" scale_postgres
+  stage "server: schemathesis" schemathesis_run
+fi
+
+printf '\nserver test counts:\n'
+for label in "SQLite" "PostgreSQL" "PostgreSQL, two instances"; do
+  printf '  %-28s %s\n' "$label" "${COUNTS[$label]:-not run}"
+done
+printf '  %-28s %s\n' "schemathesis" "$SCHEMATHESIS_RESULT"
+summary
