@@ -9,9 +9,12 @@ use crate::store::{self, UserRow};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
+use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::sync::RwLock;
 
 pub const SESSION_COOKIE: &str = "si_session";
 
@@ -22,6 +25,8 @@ pub enum AuthSetupError {
         path: String,
         source: std::io::Error,
     },
+    #[error("JWKS client: {0}")]
+    Jwks(String),
     #[error("invalid JWT key {path}: {source}")]
     Key {
         path: String,
@@ -50,6 +55,7 @@ pub struct Claims {
 
 pub struct JwtVerifier {
     keys: Vec<(Algorithm, DecodingKey)>,
+    jwks: Option<Jwks>,
     issuer: Option<String>,
     audience: Option<String>,
     /// Demo mode only: the key that signs `POST {base}/demo/token` answers.
@@ -63,6 +69,7 @@ impl std::fmt::Debug for JwtVerifier {
                 "algorithms",
                 &self.keys.iter().map(|k| k.0).collect::<Vec<_>>(),
             )
+            .field("jwks", &self.jwks.as_ref().map(|j| j.url.as_str()))
             .finish_non_exhaustive()
     }
 }
@@ -105,22 +112,45 @@ impl JwtVerifier {
             let key = DecodingKey::from_ec_pem(&read(path)?).map_err(bad(path))?;
             keys.push((Algorithm::ES256, key));
         }
+        let jwks = match &config.jwks_url {
+            Some(url) => Some(Jwks {
+                url: url.clone(),
+                client: reqwest::Client::builder()
+                    .timeout(Duration::from_secs(10))
+                    .build()
+                    .map_err(|e| AuthSetupError::Jwks(e.to_string()))?,
+                cache: RwLock::new(JwksCache {
+                    set: JwkSet { keys: Vec::new() },
+                    fetched: None,
+                }),
+            }),
+            None => None,
+        };
         Ok(JwtVerifier {
             keys,
+            jwks,
             issuer: config.jwt_issuer.clone(),
             audience: config.jwt_audience.clone(),
             demo_key,
         })
     }
 
-    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+    pub async fn verify(&self, token: &str) -> Result<Claims, ApiError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| ApiError::Unauthenticated)?;
-        let (alg, key) = self
+        let configured = self
             .keys
             .iter()
             .find(|(alg, _)| *alg == header.alg)
-            .ok_or(ApiError::Unauthenticated)?;
-        let mut validation = Validation::new(*alg);
+            .map(|(_, key)| key.clone());
+        let key = match (configured, &self.jwks) {
+            (Some(key), _) => key,
+            (None, Some(jwks)) if JWKS_ALGORITHMS.contains(&header.alg) => jwks
+                .key(header.kid.as_deref(), header.alg)
+                .await
+                .ok_or(ApiError::Unauthenticated)?,
+            _ => return Err(ApiError::Unauthenticated),
+        };
+        let mut validation = Validation::new(header.alg);
         let mut required = vec!["exp", "sub"];
         if let Some(iss) = &self.issuer {
             validation.set_issuer(&[iss]);
@@ -134,7 +164,7 @@ impl JwtVerifier {
             None => validation.validate_aud = false,
         }
         validation.set_required_spec_claims(&required);
-        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|e| {
+        let data = jsonwebtoken::decode::<Claims>(token, &key, &validation).map_err(|e| {
             tracing::debug!(reason = ?e.kind(), "bearer token refused");
             ApiError::Unauthenticated
         })?;
@@ -167,6 +197,79 @@ impl JwtVerifier {
     }
 }
 
+/// Signature algorithms accepted from a JWKS: public-key ones only, so a key set can
+/// never turn into an HMAC secret (algorithm confusion).
+const JWKS_ALGORITHMS: [Algorithm; 8] = [
+    Algorithm::RS256,
+    Algorithm::RS384,
+    Algorithm::RS512,
+    Algorithm::PS256,
+    Algorithm::PS384,
+    Algorithm::PS512,
+    Algorithm::ES256,
+    Algorithm::ES384,
+];
+/// An unknown `kid` triggers a refetch (the portal rotated keys), but not more often
+/// than this, so forged tokens cannot make the server hammer the key endpoint.
+const JWKS_REFRESH: Duration = Duration::from_secs(30);
+
+/// The host portal's key set, fetched on first use and when a token names a key we do
+/// not have. A cache of public data: losing it costs one fetch.
+struct Jwks {
+    url: String,
+    client: reqwest::Client,
+    cache: RwLock<JwksCache>,
+}
+
+struct JwksCache {
+    set: JwkSet,
+    fetched: Option<Instant>,
+}
+
+impl Jwks {
+    async fn key(&self, kid: Option<&str>, alg: Algorithm) -> Option<DecodingKey> {
+        if let Some(key) = find_jwk(&self.cache.read().await.set, kid, alg) {
+            return Some(key);
+        }
+        let mut cache = self.cache.write().await;
+        if cache.fetched.is_some_and(|t| t.elapsed() < JWKS_REFRESH) {
+            return find_jwk(&cache.set, kid, alg);
+        }
+        cache.fetched = Some(Instant::now());
+        match self.fetch().await {
+            Ok(set) => cache.set = set,
+            Err(e) => tracing::warn!(url = %self.url, error = %e, "cannot fetch the JWKS"),
+        }
+        find_jwk(&cache.set, kid, alg)
+    }
+
+    async fn fetch(&self) -> Result<JwkSet, reqwest::Error> {
+        self.client
+            .get(&self.url)
+            .send()
+            .await?
+            .error_for_status()?
+            .json::<JwkSet>()
+            .await
+    }
+}
+
+/// The key named by `kid` (or the only key when the token names none), if it is meant
+/// for `alg`.
+fn find_jwk(set: &JwkSet, kid: Option<&str>, alg: Algorithm) -> Option<DecodingKey> {
+    let jwk = match kid {
+        Some(kid) => set.find(kid)?,
+        None if set.keys.len() == 1 => set.keys.first()?,
+        None => return None,
+    };
+    if let Some(declared) = jwk.common.key_algorithm
+        && Algorithm::try_from(declared).ok() != Some(alg)
+    {
+        return None;
+    }
+    DecodingKey::from_jwk(jwk).ok()
+}
+
 /// An authenticated caller.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -187,7 +290,7 @@ impl FromRequestParts<AppState> for Caller {
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(str::trim)
                 .ok_or(ApiError::Unauthenticated)?;
-            let claims = state.jwt.verify(token)?;
+            let claims = state.jwt.verify(token).await?;
             let account = claims
                 .email
                 .as_deref()

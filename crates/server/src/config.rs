@@ -115,6 +115,9 @@ pub struct Settings {
     /// PEM file with an ES256 public key for bearer JWTs.
     #[arg(long, env = "SECURITY_INFO_JWT_ES256_KEY")]
     pub jwt_es256_key: Option<PathBuf>,
+    /// URL of the portal's JSON Web Key Set (RS*/PS*/ES* keys, selected by `kid`).
+    #[arg(long, env = "SECURITY_INFO_JWKS_URL")]
+    pub jwks_url: Option<String>,
     /// Required JWT `iss`.
     #[arg(long, env = "SECURITY_INFO_JWT_ISSUER")]
     pub jwt_issuer: Option<String>,
@@ -179,6 +182,7 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     pub jwt_rs256_key: Option<PathBuf>,
     pub jwt_es256_key: Option<PathBuf>,
+    pub jwks_url: Option<String>,
     pub jwt_issuer: Option<String>,
     pub jwt_audience: Option<String>,
     pub admin_role: String,
@@ -249,6 +253,7 @@ impl Settings {
             jwt_secret,
             jwt_rs256_key,
             jwt_es256_key,
+            jwks_url,
             jwt_issuer,
             jwt_audience,
             admin_role,
@@ -339,6 +344,7 @@ impl Settings {
             jwt_secret: settings.jwt_secret.filter(|s| !s.is_empty()),
             jwt_rs256_key: settings.jwt_rs256_key,
             jwt_es256_key: settings.jwt_es256_key,
+            jwks_url: settings.jwks_url,
             jwt_issuer: settings.jwt_issuer,
             jwt_audience: settings.jwt_audience,
             admin_role: settings.admin_role.unwrap_or_else(|| "admin".to_owned()),

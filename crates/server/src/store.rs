@@ -109,6 +109,11 @@ pub async fn ensure_user(
     account_name: &str,
     password_hash: Option<&str>,
 ) -> ApiResult<UserRow> {
+    // Read first: most requests come from known users, and a write per request would
+    // serialise every request on SQLite's single writer.
+    if let Some(user) = user_by_subject(conn, subject).await? {
+        return Ok(user);
+    }
     let id = crate::crypto::random_id().map_err(|e| ApiError::Internal(e.to_string()))?;
     sqlx::query(
         "INSERT INTO users (id, subject, account_name, password_hash, created_at) \
