@@ -349,7 +349,17 @@ pub fn SecurityInfo(
                     }
                 };
                 view! {
-                    <p class="si-default" data-testid=testids::DEFAULT_METHOD>
+                    <p
+                        class="si-default"
+                        data-testid=testids::DEFAULT_METHOD
+                        data-method-id=move || {
+                            info.with(|i| {
+                                i.as_ref()
+                                    .and_then(|i| i.default_method.as_ref())
+                                    .map(|d| d.method_id.clone())
+                            })
+                        }
+                    >
                         <span>{default_line}</span>
                         {can_change.then(|| {
                             let i18n = i18n.clone();

@@ -75,6 +75,7 @@ export async function launch(options = {}) {
     ...options,
   });
   context.problems = [];
+  context.setDefaultTimeout(10_000);
   await context.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => {
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
@@ -91,11 +92,31 @@ export async function launch(options = {}) {
   };
 }
 
+// Answers the protocol expects: a step-up request before a sensitive change. Chromium
+// logs every 4xx as "Failed to load resource"; those lines are judged by the response
+// they belong to instead, and any other error status is a problem.
+const EXPECTED_PROBLEMS = new Set(["step-up-required"]);
+const RESOURCE_ERROR = /^Failed to load resource: the server responded with a status of/;
+
 function watch(context, page) {
   page.on("console", (msg) => {
-    if (msg.type() === "error") context.problems.push(`${page.url()}: ${msg.text()}`);
+    if (msg.type() === "error" && !RESOURCE_ERROR.test(msg.text())) {
+      context.problems.push(`${page.url()}: ${msg.text()}`);
+    }
   });
   page.on("pageerror", (err) => context.problems.push(`${page.url()}: ${err.message}`));
+  page.on("response", async (response) => {
+    if (response.status() < 400) return;
+    let code = "";
+    try {
+      code = (await response.json()).code ?? "";
+    } catch {
+      // Not a problem+json body.
+    }
+    if (!EXPECTED_PROBLEMS.has(code)) {
+      context.problems.push(`${response.request().method()} ${response.url()}: ${response.status()} ${code}`);
+    }
+  });
 }
 
 /** The current code for a Base32 secret, computed by an independent TOTP library. */
@@ -137,6 +158,7 @@ export async function verify(page, secret, offsetSteps = 0) {
  * { secret, offsetSteps }. Returns the new method's Base32 secret.
  */
 export async function enrolTotp(page, { stepUp, name } = {}) {
+  const before = await rows(page).count();
   await page.click(byId("add-method"));
   const add = page.locator(byId("add-method-dialog"));
   await add.waitFor();
@@ -154,6 +176,7 @@ export async function enrolTotp(page, { stepUp, name } = {}) {
   await wizard.locator(byId("code-submit")).click();
   await wizard.locator(byId("wizard-done")).click();
   await wizard.waitFor({ state: "detached" });
+  await waitForCount(rows(page), before + 1);
   if (name) await renameLast(page, name);
   return secret;
 }
@@ -172,3 +195,12 @@ export async function renameLast(page, name) {
 }
 
 export const rows = (page) => page.locator(byId("method-row"));
+
+/** Waits until `locator` matches exactly `n` elements (lists re-render after a reload). */
+export async function waitForCount(locator, n, timeout = 10_000) {
+  const deadline = Date.now() + timeout;
+  while ((await locator.count()) !== n) {
+    if (Date.now() > deadline) throw new Error(`expected ${n} elements, found ${await locator.count()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

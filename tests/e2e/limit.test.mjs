@@ -1,7 +1,7 @@
 // The sixth authenticator is refused before any secret is shown, with the exact message.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, byId, signIn, enrolTotp, selectMethodType, rows } from "./harness.mjs";
+import { startServer, launch, byId, signIn, enrolTotp, selectMethodType, rows, waitForCount } from "./harness.mjs";
 
 const LIMIT_MESSAGE =
   "You can't set up Microsoft Authenticator because you already have five authenticator apps or hardware tokens. Please contact your administrator to delete one of your authenticator apps or hardware tokens.";
@@ -23,7 +23,7 @@ test("a sixth authenticator app shows the limit message and no secret", async ()
   // One step-up (with the next time step of the first app) covers the rest of the window.
   await enrolTotp(page, { stepUp: { secret: first, offsetSteps: 1 } });
   for (let i = 3; i <= 5; i++) await enrolTotp(page);
-  assert.equal(await rows(page).count(), 5);
+  await waitForCount(rows(page), 5);
 
   await page.click(byId("add-method"));
   const add = page.locator(byId("add-method-dialog"));
