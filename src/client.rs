@@ -156,8 +156,8 @@ impl Client {
         self.call(Http::POST, "/session", Some(request)).await
     }
 
-    /// The demo session; `unauthenticated` when signed out.
-    pub async fn session(&self) -> Result<Session, ClientError> {
+    /// The demo session; `None` when signed out.
+    pub async fn session(&self) -> Result<Option<Session>, ClientError> {
         self.call(Http::GET, "/session", None::<&()>).await
     }
 

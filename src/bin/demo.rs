@@ -56,9 +56,9 @@ fn Demo() -> impl IntoView {
     let session_ctx = ctx.clone();
     leptos::task::spawn_local(async move {
         stage.set(match session_ctx.client().session().await {
-            Ok(session) if session.authenticated => Stage::SignedIn(session.username),
-            Ok(session) => Stage::SecondFactor(session),
-            Err(_) => Stage::SignedOut,
+            Ok(Some(session)) if session.authenticated => Stage::SignedIn(session.username),
+            Ok(Some(session)) => Stage::SecondFactor(session),
+            Ok(None) | Err(_) => Stage::SignedOut,
         });
     });
 

@@ -200,30 +200,30 @@ pub async fn verify(
     Ok(Json(session_answer(&user, &rows, true)))
 }
 
-/// The current demo session.
+/// The current demo session, or `null` when signed out: asking is not an error, so a
+/// page that checks on load does not log a failed request.
 #[utoipa::path(get, path = "/session", tag = TAG,
     responses(
-        (status = 200, body = Session),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 200, body = Option<Session>, description = "the session, or null when signed out"),
     ))]
 pub async fn current(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> ApiResult<Json<Session>> {
-    let id_hash = session_cookie(&headers)
-        .map(|c| sha256_hex(&c))
-        .ok_or(ApiError::Unauthenticated)?;
+) -> ApiResult<Json<Option<Session>>> {
+    let Some(id_hash) = session_cookie(&headers).map(|c| sha256_hex(&c)) else {
+        return Ok(Json(None));
+    };
     let mut conn = state.db.pool.acquire().await?;
-    let session = store::session(&mut conn, &id_hash)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
+    let Some(session) = store::session(&mut conn, &id_hash).await? else {
+        return Ok(Json(None));
+    };
     let user = store::user_by_id(&mut conn, &session.user_id).await?;
     let rows = store::methods_of(&mut conn, &user.id).await?;
-    Ok(Json(session_answer(
+    Ok(Json(Some(session_answer(
         &user,
         &rows,
         session.authenticated == 1,
-    )))
+    ))))
 }
 
 /// Signs out.
