@@ -856,9 +856,20 @@ async fn config_file_and_base_path() {
 }
 
 #[tokio::test]
-async fn graceful_shutdown_on_sigterm() {
+async fn graceful_shutdown_and_json_logs() {
     let db = TestDb::new().await;
-    let srv = Server::start(&db).await;
+    let srv = Server::start_with(Options::new(&db).args(&["--log-format", "json"])).await;
+    assert_eq!(
+        srv.call(Method::GET, "/health", None, None).await.status,
+        StatusCode::OK
+    );
+    let logs = srv.logs();
+    let structured = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["level"].is_string() && v["fields"].is_object())
+        .count();
+    assert!(structured >= 2, "{logs}");
     assert!(srv.stop(), "the server did not exit cleanly on SIGTERM");
 }
 
