@@ -1,4 +1,4 @@
-// The demo page loads under the strict CSP without a console error.
+// The demo's sign-in page loads under the strict CSP without a console error.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launch } from "./harness.mjs";
@@ -27,6 +27,6 @@ test("the demo is served with a strict Content-Security-Policy and runs under it
   ]) {
     assert.ok(csp.includes(directive), `CSP has ${directive}: ${csp}`);
   }
-  await page.locator("svg[role=img]").first().waitFor();
+  await page.locator('[data-testid="sign-in-form"]').waitFor();
   assert.deepEqual(browser.context.problems, []);
 });
