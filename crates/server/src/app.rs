@@ -214,29 +214,61 @@ async fn security_headers(request: Request, next: Next) -> Response {
 }
 
 /// Binds, prints the URL (tests read the real port from it) and serves until Ctrl-C or
-/// SIGTERM, letting requests in flight finish.
-pub async fn serve(state: AppState) -> std::io::Result<()> {
-    let listen = state.config.listen;
+/// SIGTERM, letting requests in flight finish. In demo mode with a portal address, the
+/// "existing portal" example is served too, on its own origin.
+pub async fn serve(mut state: AppState) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
+    let url = public_url(listener.local_addr()?);
+    let portal = match state.config.portal.clone() {
+        Some(portal) => {
+            let portal_listener = tokio::net::TcpListener::bind(portal.listen).await?;
+            let portal_url = public_url(portal_listener.local_addr()?);
+            // The portal calls the API from its own origin.
+            let mut config = state.config.as_ref().clone();
+            config.cors_origins.push(portal_url.clone());
+            state.config = Arc::new(config);
+            let api_base = format!("{url}{}", state.config.base_path);
+            Some((portal_listener, portal_url, crate::portal::router(&portal, &api_base)))
+        }
+        None => None,
+    };
     let app = build(state);
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    let local = listener.local_addr()?;
+    println!("security-info-server listening on {url}");
+    tracing::info!(%url, "listening");
+
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(());
+    });
+    let until_stopped = |mut stopped: tokio::sync::watch::Receiver<()>| async move {
+        let _ = stopped.changed().await;
+    };
+    let main = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(until_stopped(stopped.clone()));
+    match portal {
+        Some((portal_listener, portal_url, portal_app)) => {
+            println!("demo portal on {portal_url}");
+            let portal = axum::serve(portal_listener, portal_app)
+                .with_graceful_shutdown(until_stopped(stopped));
+            tokio::try_join!(main.into_future(), portal.into_future()).map(|_| ())
+        }
+        None => main.await,
+    }
+}
+
+/// Cookies are per host name and WebAuthn refuses IP addresses: loopback is printed as
+/// `localhost`.
+fn public_url(local: SocketAddr) -> String {
     let host = if local.ip().is_loopback() || local.ip().is_unspecified() {
         "localhost".to_owned()
     } else {
         local.ip().to_string()
     };
-    // Cookies are per host name and WebAuthn refuses IP addresses: print localhost.
-    println!(
-        "security-info-server listening on http://{host}:{}",
-        local.port()
-    );
-    tracing::info!(address = %local, "listening");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    format!("http://{host}:{}", local.port())
 }
 
 async fn shutdown_signal() {

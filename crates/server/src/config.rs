@@ -157,12 +157,32 @@ pub struct Settings {
     /// Log format: text or json.
     #[arg(long, env = "SECURITY_INFO_LOG_FORMAT")]
     pub log_format: Option<String>,
+    /// Demo mode: also serve the "existing portal" example on this second address (its
+    /// own origin, allowed through CORS automatically).
+    #[arg(long, env = "SECURITY_INFO_PORTAL_LISTEN")]
+    pub portal_listen: Option<SocketAddr>,
+    /// The portal's pages (default `www/portal`).
+    #[arg(long, env = "SECURITY_INFO_PORTAL_DIR")]
+    pub portal_dir: Option<PathBuf>,
+    /// The built npm package the portal embeds, served at `/security-info/` (default `dist/pkg`).
+    #[arg(long, env = "SECURITY_INFO_PORTAL_PKG_DIR")]
+    pub portal_pkg_dir: Option<PathBuf>,
+}
+
+/// Where the demo's "existing portal" is served from.
+#[derive(Debug, Clone)]
+pub struct PortalConfig {
+    pub listen: SocketAddr,
+    pub dir: PathBuf,
+    pub pkg_dir: PathBuf,
 }
 
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
+    /// The demo portal: address, pages, package.
+    pub portal: Option<PortalConfig>,
     pub database_url: String,
     pub static_dir: Option<PathBuf>,
     pub base_path: String,
@@ -236,6 +256,9 @@ impl Settings {
             database_url,
             data_dir,
             static_dir,
+            portal_listen,
+            portal_dir,
+            portal_pkg_dir,
             base_path,
             issuer,
             authenticator_name,
@@ -319,6 +342,14 @@ impl Settings {
                 .key_file
                 .unwrap_or_else(|| data_dir.join("secret.key")),
             static_dir: settings.static_dir,
+            portal: settings
+                .portal_listen
+                .filter(|_| settings.demo.unwrap_or(false))
+                .map(|listen| PortalConfig {
+                    listen,
+                    dir: settings.portal_dir.unwrap_or_else(|| "www/portal".into()),
+                    pkg_dir: settings.portal_pkg_dir.unwrap_or_else(|| "dist/pkg".into()),
+                }),
             base_path,
             issuer: settings
                 .issuer

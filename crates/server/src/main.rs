@@ -9,6 +9,7 @@ mod crypto;
 mod db;
 mod demo;
 mod error;
+mod portal;
 mod store;
 
 use clap::Parser;
