@@ -1,0 +1,82 @@
+// The plain-HTML "existing portal" on a second origin embeds <security-info> through the
+// npm package, with a bearer token: CORS, JWT auth, events and the portal's own CSP.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launch, byId, enrolTotp, rows, screenshot, waitForCount } from "./harness.mjs";
+import { join } from "node:path";
+
+let server, browser;
+before(async () => {
+  server = await startServer(["--portal-listen", "127.0.0.1:0"]);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("the embedded component works end to end inside the portal", async () => {
+  const page = await browser.context.newPage();
+  const response = await page.goto(server.portalUrl + "/");
+  const csp = response.headers()["content-security-policy"];
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.match(csp, /style-src 'self'/);
+  assert.notEqual(new URL(server.portalUrl).port, new URL(server.url).port, "another origin");
+
+  const embed = page.locator(byId("portal-embed"));
+  await embed.locator(byId("security-info")).waitFor();
+  await embed.locator(byId("empty")).waitFor();
+  // The portal's own chrome is still there around it.
+  assert.equal(await page.locator(".portal-nav a[aria-current=page]").textContent(), "Security info");
+
+  await enrolTotp(page);
+  await waitForCount(rows(page), 1);
+  // The element fired its DOM event, and the portal heard it.
+  await page.waitForFunction(() => document.body.dataset.lastEvent === "method-added");
+  await screenshot(page, "portal");
+  assert.deepEqual(browser.context.problems, []);
+});
+
+test("bad options are reported as a TypeError naming the option", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.portalUrl + "/");
+  await page.locator(byId("security-info")).waitFor();
+  const errors = await page.evaluate(async () => {
+    const { mount } = await import("/security-info/security-info.js");
+    const host = document.createElement("div");
+    document.body.append(host);
+    const out = [];
+    for (const options of [{ baseUrl: "ftp://x" }, { locale: "xx" }, { colour: "red" }, { theme: "neon" }]) {
+      try {
+        await mount(host, options);
+        out.push("no error");
+      } catch (e) {
+        out.push(`${e.constructor.name}: ${e.message}`);
+      }
+    }
+    try {
+      await mount(null, {});
+    } catch (e) {
+      out.push(`${e.constructor.name}: ${e.message}`);
+    }
+    // Two mounts on one page, then unmount both.
+    const a = document.createElement("div");
+    const b = document.createElement("div");
+    document.body.append(a, b);
+    const ha = await mount(a, { baseUrl: "/nowhere" });
+    const hb = await mount(b, { baseUrl: "/nowhere" });
+    out.push(`${a.childElementCount > 0} ${b.childElementCount > 0}`);
+    ha.unmount();
+    hb.unmount();
+    hb.unmount();
+    out.push(`${a.childElementCount} ${b.childElementCount}`);
+    return out;
+  });
+  assert.match(errors[0], /^TypeError: .*baseUrl/);
+  assert.match(errors[1], /^TypeError: .*unknown locale "xx"/);
+  assert.match(errors[2], /^TypeError: .*unknown option "colour"/);
+  assert.match(errors[3], /^TypeError: .*theme/);
+  assert.match(errors[4], /^TypeError: .*HTMLElement/);
+  assert.equal(errors[5], "true true");
+  assert.equal(errors[6], "0 0");
+});
