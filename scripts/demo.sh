@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Set-up + run the demo: builds the front end in release mode (Trunk) and starts the
-# reference server, which serves it and /api with an embedded SQLite database under
-# ./data/. Ctrl-C stops it. PORT=8080 by default.
+# Set-up + run the demo: builds the front end in release mode (Trunk) and the npm package,
+# and starts the reference server, which serves the demo and /api with an embedded SQLite
+# database under ./data/, plus the "existing portal" example on a second origin.
+# Ctrl-C stops it. PORT=8080 and PORTAL_PORT=8090 by default.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PORT="${PORT:-8080}"
+PORTAL_PORT="${PORTAL_PORT:-8090}"
 
 ensure_wasm_target
 setup_server_tools
@@ -14,9 +16,12 @@ ensure_npm
 
 say "building the front end (release, size-optimised)"
 trunk build --release
+"$ROOT/scripts/build-pkg.sh" "$ROOT/dist/pkg"
 say "building the server"
 cargo build --release -p security-info-server
 
 say "starting the demo"
 exec "$TARGET_DIR/release/security-info-server" --demo \
-  --listen "127.0.0.1:$PORT" --static-dir "$ROOT/dist" --data-dir "$ROOT/data"
+  --listen "127.0.0.1:$PORT" --static-dir "$ROOT/dist" --data-dir "$ROOT/data" \
+  --portal-listen "127.0.0.1:$PORTAL_PORT" --portal-dir "$ROOT/www/portal" \
+  --portal-pkg-dir "$ROOT/dist/pkg"
