@@ -228,7 +228,11 @@ pub async fn serve(mut state: AppState) -> std::io::Result<()> {
             config.cors_origins.push(portal_url.clone());
             state.config = Arc::new(config);
             let api_base = format!("{url}{}", state.config.base_path);
-            Some((portal_listener, portal_url, crate::portal::router(&portal, &api_base)))
+            Some((
+                portal_listener,
+                portal_url,
+                crate::portal::router(&portal, &api_base),
+            ))
         }
         None => None,
     };

@@ -15,12 +15,11 @@ pub const PORTAL_USER: &str = "carol@contoso.example";
 
 pub fn router(portal: &PortalConfig, api_base: &str) -> Router {
     // The demo's CSP, except that the page may call the API on the other origin.
-    let api_origin = api_base
-        .split('/')
-        .take(3)
-        .collect::<Vec<_>>()
-        .join("/");
-    let csp = HTML_CSP.replace("connect-src 'self'", &format!("connect-src 'self' {api_origin}"));
+    let api_origin = api_base.split('/').take(3).collect::<Vec<_>>().join("/");
+    let csp = HTML_CSP.replace(
+        "connect-src 'self'",
+        &format!("connect-src 'self' {api_origin}"),
+    );
     let csp = HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static(HTML_CSP));
     let config = serde_json::json!({ "apiBase": api_base, "user": PORTAL_USER });
     Router::new()
@@ -33,7 +32,10 @@ pub fn router(portal: &PortalConfig, api_base: &str) -> Router {
         )
         .nest_service("/security-info", ServeDir::new(&portal.pkg_dir))
         .fallback_service(ServeDir::new(&portal.dir).append_index_html_on_directories(true))
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -233,6 +233,10 @@ pub async fn fresh_until(conn: &mut AnyConnection, holder: &str) -> ApiResult<Op
 }
 
 pub async fn make_fresh(conn: &mut AnyConnection, holder: &str, until: i64) -> ApiResult<()> {
+    sqlx::query("DELETE FROM freshness WHERE fresh_until <= $1")
+        .bind(now())
+        .execute(&mut *conn)
+        .await?;
     sqlx::query(
         "INSERT INTO freshness (holder, fresh_until) VALUES ($1, $2) \
          ON CONFLICT (holder) DO UPDATE SET fresh_until = excluded.fresh_until",

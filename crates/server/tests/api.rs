@@ -252,7 +252,7 @@ async fn totp_enrolment_rename_default_and_delete() {
 #[tokio::test]
 async fn wrong_codes_secrets_and_expired_enrolments() {
     let db = TestDb::new().await;
-    let srv = Server::start_with(Options::new(&db).args(&["--enrollment-ttl", "2"])).await;
+    let srv = Server::start_with(Options::new(&db).args(&["--enrollment-ttl", "5"])).await;
     let t = token(&user("gus"));
     let start = srv.post("/me/methods/totp/start", &t, json!({})).await;
     let secret = security_info_core::Secret::generate().expect("secret");
@@ -310,7 +310,7 @@ async fn wrong_codes_secrets_and_expired_enrolments() {
         )
         .await;
     r.assert_problem(404, "not-found");
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
     let mut totp = probe;
     let code = totp.next_code();
     srv.post("/me/methods/totp", &t, finish(code, secret.to_base32()))
@@ -497,7 +497,7 @@ async fn step_up_window_replay_and_rate_limit() {
     let db = TestDb::new().await;
     let srv = Server::start_with(Options::new(&db).args(&[
         "--step-up-window",
-        "2",
+        "5",
         "--rate-limit-user",
         "3",
         "--rate-limit-client",
@@ -535,7 +535,7 @@ async fn step_up_window_replay_and_rate_limit() {
             .status,
         StatusCode::OK
     );
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
     srv.post("/me/methods/totp/start", &t, json!({}))
         .await
         .assert_problem(403, "step-up-required");
