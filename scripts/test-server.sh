@@ -96,11 +96,12 @@ schemathesis_run() {
   token=$(curl -fsS -X POST "$base/demo/token" -H 'content-type: application/json' \
     -d '{"sub": "schemathesis", "admin": true}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
   local status=0
-  "$VENV/bin/schemathesis" run "$base/openapi.json" \
+  # From the work directory: schemathesis keeps a .schemathesis/ cache in the current one.
+  (cd "$WORK" && "$VENV/bin/schemathesis" run "$base/openapi.json" \
     --checks not_a_server_error,response_schema_conformance \
     --max-time "$SCHEMATHESIS_TIME" \
     -H "Authorization: Bearer $token" -H "x-security-info-csrf: 1" \
-    >"$WORK/schemathesis.log" 2>&1 || status=$?
+    >"$WORK/schemathesis.log" 2>&1) || status=$?
   tail -n 25 "$WORK/schemathesis.log"
   if grep -q "request failed" "$WORK/server.err"; then
     say "the server logged internal errors:"; grep "request failed" "$WORK/server.err" | head -5
