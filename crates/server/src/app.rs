@@ -125,13 +125,12 @@ pub fn build(state: AppState) -> Router {
         }
         None => api.fallback(not_found),
     };
-    app = app
-        .layer(DefaultBodyLimit::max(config.body_limit))
-        .layer(middleware::from_fn(security_headers));
+    app = app.layer(DefaultBodyLimit::max(config.body_limit));
     if !config.cors_origins.is_empty() {
         app = app.layer(cors(&config.cors_origins));
     }
-    app.layer(
+    // Outside CORS, so preflight answers get the security headers too.
+    app.layer(middleware::from_fn(security_headers)).layer(
         TraceLayer::new_for_http()
             .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
             .on_response(DefaultOnResponse::new().level(Level::INFO)),

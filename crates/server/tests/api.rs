@@ -788,6 +788,7 @@ async fn cors_allow_list() {
     for name in ["authorization", "content-type", "x-security-info-csrf"] {
         assert!(allowed.contains(name), "{allowed}");
     }
+    assert_eq!(h["x-content-type-options"], "nosniff");
     let r = preflight("http://evil.example").await.expect("preflight");
     assert!(r.headers().get("access-control-allow-origin").is_none());
 }
