@@ -42,15 +42,23 @@ fn DialogFrame(
     let title_id = unique_id("dialog-title");
     let panel = NodeRef::<leptos::html::Div>::new();
 
-    // Whatever had focus when the dialog opened gets it back when it closes.
-    let opener = SendWrapper::new(document().active_element());
+    // Whatever had focus when the dialog opened gets it back when it closes. If that is
+    // gone (the row of a deleted method), the component's root takes focus instead of
+    // the document body, so keyboard users stay where they were.
+    let opener = document().active_element();
+    let root = opener
+        .as_ref()
+        .and_then(|el| el.closest(".si-root").ok().flatten());
+    let return_to = SendWrapper::new([opener, root]);
     on_cleanup(move || {
-        if let Some(el) = opener
+        if let Some(el) = return_to
             .take()
-            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+            .into_iter()
+            .flatten()
             .filter(|el| el.is_connected())
+            .find_map(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
         {
-            // Focus can only fail on a detached element, checked above.
+            // Focus can only fail on a detached element, filtered out above.
             let _ = el.focus();
         }
     });
