@@ -6,9 +6,9 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::config::AdminCommand;
 use crate::db::Db;
-use crate::error::{ApiError, ApiResult, Json};
+use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::store;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use security_info_core::api::{DefaultMethodResponse, Method, Problem};
 

@@ -4,9 +4,9 @@
 
 use crate::app::AppState;
 use crate::auth::{Caller, ClientAddr};
-use crate::error::{ApiError, ApiResult, Json};
+use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::store::{self, Bucket, MethodRow};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use security_info_core::api::{
     DefaultMethod, DefaultMethodResponse, Method, Policy, Problem, RenameRequest, SecurityInfo,

@@ -385,6 +385,15 @@ async fn bad_input_is_400_problem_never_500() {
     )
     .await
     .assert_problem(404, "not-found");
+    // A path segment that is not UTF-8 cannot name anything.
+    srv.call(
+        Method::PATCH,
+        "/me/methods/%FF%FE",
+        Some(&t),
+        Some(json!({"name": "ok"})),
+    )
+    .await
+    .assert_problem(404, "not-found");
     // NUL bytes are refused before the database (PostgreSQL would raise an error).
     srv.call(
         Method::PUT,
