@@ -3,7 +3,7 @@
 // change default → delete with confirmation → reminder → default falls back.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, byId, signIn, enrolTotp, rows, screenshot, waitForCount } from "./harness.mjs";
+import { startServer, launch, byId, signIn, enrolTotp, rows, waitForCount } from "./harness.mjs";
 
 let server, browser;
 before(async () => {
@@ -61,7 +61,6 @@ test("sign in, add, rename, step-up, change default, delete, fall back", async (
   await waitForCount(rows(page), 1);
   assert.equal(await rows(page).first().getAttribute("data-method-id"), firstId);
   await page.locator(`${byId("default-method")}[data-method-id="${firstId}"]`).waitFor();
-  await screenshot(page, "security-info-light");
 
   assert.deepEqual(browser.context.problems, []);
 });
