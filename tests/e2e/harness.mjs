@@ -99,12 +99,15 @@ const EXPECTED_PROBLEMS = new Set(["step-up-required"]);
 const RESOURCE_ERROR = /^Failed to load resource: the server responded with a status of/;
 
 function watch(context, page) {
+  const report = (problem) => {
+    if (!context.ignoreProblems?.test(problem)) context.problems.push(problem);
+  };
   page.on("console", (msg) => {
     if (msg.type() === "error" && !RESOURCE_ERROR.test(msg.text())) {
-      context.problems.push(`${page.url()}: ${msg.text()}`);
+      report(`${page.url()}: ${msg.text()}`);
     }
   });
-  page.on("pageerror", (err) => context.problems.push(`${page.url()}: ${err.message}`));
+  page.on("pageerror", (err) => report(`${page.url()}: ${err.message}`));
   page.on("response", async (response) => {
     if (response.status() < 400) return;
     let code = "";
@@ -114,7 +117,7 @@ function watch(context, page) {
       // Not a problem+json body.
     }
     if (!EXPECTED_PROBLEMS.has(code)) {
-      context.problems.push(`${response.request().method()} ${response.url()}: ${response.status()} ${code}`);
+      report(`${response.request().method()} ${response.url()}: ${response.status()} ${code}`);
     }
   });
 }

@@ -38,6 +38,8 @@ test("the embedded component works end to end inside the portal", async () => {
 });
 
 test("bad options are reported as a TypeError naming the option", async () => {
+  // The two mounts below point at "/nowhere" on purpose; their 404s are not a problem.
+  browser.context.ignoreProblems = /\/nowhere\//;
   const page = await browser.context.newPage();
   await page.goto(server.portalUrl + "/");
   await page.locator(byId("security-info")).waitFor();
@@ -79,4 +81,27 @@ test("bad options are reported as a TypeError naming the option", async () => {
   assert.match(errors[4], /^TypeError: .*HTMLElement/);
   assert.equal(errors[5], "true true");
   assert.equal(errors[6], "0 0");
+});
+
+test("the custom element follows attribute changes and cleans up when removed", async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.portalUrl + "/");
+  const embed = page.locator(byId("portal-embed"));
+  await embed.locator(byId("security-info")).waitFor();
+  await page.evaluate(() => document.querySelector("security-info").setAttribute("locale", "nl"));
+  await embed.locator(byId("security-info"), { hasText: "Beveiligingsgegevens" }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "en", "host <html lang> untouched");
+  await page.evaluate(() => document.querySelector("security-info").setAttribute("theme", "dark"));
+  await embed.locator('[data-theme="dark"]').waitFor();
+  assert.equal(await embed.locator(byId("security-info")).count(), 1, "re-rendered, not duplicated");
+
+  const left = await page.evaluate(async () => {
+    const element = document.querySelector("security-info");
+    const detached = element;
+    element.remove();
+    await new Promise((r) => setTimeout(r, 50));
+    return detached.childElementCount;
+  });
+  assert.equal(left, 0, "unmounted on disconnect");
+  assert.deepEqual(browser.context.problems, []);
 });
