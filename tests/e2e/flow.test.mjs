@@ -1,23 +1,15 @@
 // The whole life of an authenticator in the demo: sign in → add (secret from "Can't scan
 // image?", code from an independent TOTP library) → rename → a second one with step-up →
 // change default → delete with confirmation → reminder → default falls back.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, byId, signIn, enrolTotp, rows, waitForCount } from "./harness.mjs";
+import { useDemo, byId, signIn, enrolTotp, rows, waitForCount } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 test("sign in, add, rename, step-up, change default, delete, fall back", async () => {
-  const page = await browser.context.newPage();
-  await signIn(page, server.url, "alice");
+  const page = await demo.browser.context.newPage();
+  await signIn(page, demo.server.url, "alice");
   await page.locator(byId("empty")).waitFor();
 
   const first = await enrolTotp(page);
@@ -62,5 +54,5 @@ test("sign in, add, rename, step-up, change default, delete, fall back", async (
   assert.equal(await rows(page).first().getAttribute("data-method-id"), firstId);
   await page.locator(`${byId("default-method")}[data-method-id="${firstId}"]`).waitFor();
 
-  assert.deepEqual(browser.context.problems, []);
+  assert.deepEqual(demo.browser.context.problems, []);
 });

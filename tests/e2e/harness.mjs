@@ -1,6 +1,7 @@
 // Shared by the end-to-end tests: the real server on a free loopback port with a fresh
 // database, Debian's Chromium through playwright-core, CSP/console error collection,
 // and an independent TOTP implementation (npm `otpauth`) to compute codes.
+import { before, after } from "node:test";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -206,4 +207,22 @@ export async function waitForCount(locator, n, timeout = 10_000) {
     if (Date.now() > deadline) throw new Error(`expected ${n} elements, found ${await locator.count()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Registers before/after hooks for the calling test file: one fresh server (extra server
+ * arguments allowed) and one browser. Returns an object whose `server` and `browser`
+ * fields are set once the hooks ran.
+ */
+export function useDemo(serverArgs = []) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer(serverArgs);
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

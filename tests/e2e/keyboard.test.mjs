@@ -1,18 +1,10 @@
 // Keyboard only: sign in, enrol an authenticator, and Escape closes a dialog with focus
 // returning to the button that opened it. No mouse clicks and no element.fill().
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, byId, totpCode, rows, waitForCount } from "./harness.mjs";
+import { useDemo, byId, totpCode, rows, waitForCount } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 const focusedTestId = (page) => page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
 
@@ -26,8 +18,8 @@ async function tabTo(page, testid) {
 }
 
 test("an authenticator can be added with the keyboard alone", async () => {
-  const page = await browser.context.newPage();
-  await page.goto(server.url + "/");
+  const page = await demo.browser.context.newPage();
+  await page.goto(demo.server.url + "/");
   await tabTo(page, "sign-in-username");
   await page.keyboard.type("alice");
   await tabTo(page, "sign-in-password");
@@ -65,5 +57,5 @@ test("an authenticator can be added with the keyboard alone", async () => {
   await page.keyboard.press("Enter");
   await wizard.waitFor({ state: "detached" });
   await waitForCount(rows(page), 1);
-  assert.deepEqual(browser.context.problems, []);
+  assert.deepEqual(demo.browser.context.problems, []);
 });

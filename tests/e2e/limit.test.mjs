@@ -1,24 +1,16 @@
 // The sixth authenticator is refused before any secret is shown, with the exact message.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, byId, signIn, enrolTotp, selectMethodType, rows, waitForCount } from "./harness.mjs";
+import { useDemo, byId, signIn, enrolTotp, selectMethodType, rows, waitForCount } from "./harness.mjs";
 
 const LIMIT_MESSAGE =
   "You can't set up Microsoft Authenticator because you already have five authenticator apps or hardware tokens. Please contact your administrator to delete one of your authenticator apps or hardware tokens.";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 test("a sixth authenticator app shows the limit message and no secret", async () => {
-  const page = await browser.context.newPage();
-  await signIn(page, server.url, "bob");
+  const page = await demo.browser.context.newPage();
+  await signIn(page, demo.server.url, "bob");
   const first = await enrolTotp(page);
   // One step-up (with the next time step of the first app) covers the rest of the window.
   await enrolTotp(page, { stepUp: { secret: first, offsetSteps: 1 } });
@@ -35,5 +27,5 @@ test("a sixth authenticator app shows the limit message and no secret", async ()
   assert.equal((await error.textContent()).trim(), LIMIT_MESSAGE);
   assert.equal(await page.locator(byId("qr")).count(), 0, "no QR code");
   assert.equal(await page.locator(byId("manual-secret")).count(), 0, "no secret");
-  assert.deepEqual(browser.context.problems, []);
+  assert.deepEqual(demo.browser.context.problems, []);
 });

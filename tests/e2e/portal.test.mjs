@@ -1,27 +1,18 @@
 // The plain-HTML "existing portal" on a second origin embeds <security-info> through the
 // npm package, with a bearer token: CORS, JWT auth, events and the portal's own CSP.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, byId, enrolTotp, rows, screenshot, waitForCount } from "./harness.mjs";
-import { join } from "node:path";
+import { useDemo, byId, enrolTotp, rows, screenshot, waitForCount } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer(["--portal-listen", "127.0.0.1:0"]);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo(["--portal-listen", "127.0.0.1:0"]);
 
 test("the embedded component works end to end inside the portal", async () => {
-  const page = await browser.context.newPage();
-  const response = await page.goto(server.portalUrl + "/");
+  const page = await demo.browser.context.newPage();
+  const response = await page.goto(demo.server.portalUrl + "/");
   const csp = response.headers()["content-security-policy"];
   assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
   assert.match(csp, /style-src 'self'/);
-  assert.notEqual(new URL(server.portalUrl).port, new URL(server.url).port, "another origin");
+  assert.notEqual(new URL(demo.server.portalUrl).port, new URL(demo.server.url).port, "another origin");
 
   const embed = page.locator(byId("portal-embed"));
   await embed.locator(byId("security-info")).waitFor();
@@ -34,14 +25,14 @@ test("the embedded component works end to end inside the portal", async () => {
   // The element fired its DOM event, and the portal heard it.
   await page.waitForFunction(() => document.body.dataset.lastEvent === "method-added");
   await screenshot(page, "portal");
-  assert.deepEqual(browser.context.problems, []);
+  assert.deepEqual(demo.browser.context.problems, []);
 });
 
 test("bad options are reported as a TypeError naming the option", async () => {
   // The two mounts below point at "/nowhere" on purpose; their 404s are not a problem.
-  browser.context.ignoreProblems = /\/nowhere\//;
-  const page = await browser.context.newPage();
-  await page.goto(server.portalUrl + "/");
+  demo.browser.context.ignoreProblems = /\/nowhere\//;
+  const page = await demo.browser.context.newPage();
+  await page.goto(demo.server.portalUrl + "/");
   await page.locator(byId("security-info")).waitFor();
   const errors = await page.evaluate(async () => {
     const { mount } = await import("/security-info/security-info.js");
@@ -84,8 +75,8 @@ test("bad options are reported as a TypeError naming the option", async () => {
 });
 
 test("the custom element follows attribute changes and cleans up when removed", async () => {
-  const page = await browser.context.newPage();
-  await page.goto(server.portalUrl + "/");
+  const page = await demo.browser.context.newPage();
+  await page.goto(demo.server.portalUrl + "/");
   const embed = page.locator(byId("portal-embed"));
   await embed.locator(byId("security-info")).waitFor();
   await page.evaluate(() => document.querySelector("security-info").setAttribute("locale", "nl"));
@@ -103,5 +94,5 @@ test("the custom element follows attribute changes and cleans up when removed", 
     return detached.childElementCount;
   });
   assert.equal(left, 0, "unmounted on disconnect");
-  assert.deepEqual(browser.context.problems, []);
+  assert.deepEqual(demo.browser.context.problems, []);
 });

@@ -1,21 +1,13 @@
 // The demo's sign-in page loads under the strict CSP without a console error.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch } from "./harness.mjs";
+import { useDemo } from "./harness.mjs";
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const demo = useDemo();
 
 test("the demo is served with a strict Content-Security-Policy and runs under it", async () => {
-  const page = await browser.context.newPage();
-  const response = await page.goto(server.url + "/");
+  const page = await demo.browser.context.newPage();
+  const response = await page.goto(demo.server.url + "/");
   const csp = response.headers()["content-security-policy"] ?? "";
   for (const directive of [
     "default-src 'self'",
@@ -28,5 +20,5 @@ test("the demo is served with a strict Content-Security-Policy and runs under it
     assert.ok(csp.includes(directive), `CSP has ${directive}: ${csp}`);
   }
   await page.locator('[data-testid="sign-in-form"]').waitFor();
-  assert.deepEqual(browser.context.problems, []);
+  assert.deepEqual(demo.browser.context.problems, []);
 });
