@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Prints where the bytes of a wasm file go: code size per crate (from the name section of
-an unstripped build, e.g. target/wasm32-unknown-unknown/wasm-release/*.wasm), and data."""
+an unstripped build, e.g. target/wasm32-unknown-unknown/wasm-release/*.wasm), and data.
+Usage: wasm-sizes.py FILE [TOP_CRATES [TOP_FUNCTIONS]]; the largest functions show which
+generic instances or formatting paths to attack next."""
 import collections, re, sys
 
 def leb(b, i):
@@ -27,10 +29,12 @@ def crate_of(name):
             m = re.search(r'([a-z_][a-z0-9_]*)::', seg)
             if m: return m.group(1)
             if re.fullmatch(r'[a-z_][a-z0-9_]*', seg): return seg
-    m = re.match(r'([a-z_][a-z0-9_]*)::', name)
+    # Demangled: `krate::path`, `<krate::Type as Trait>::f` (the type's crate), or
+    # `<T as krate::Trait>::f` (the trait's crate, when the type has no path).
+    m = re.search(r'([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::', name)
     return m.group(1) if m else name.split('(')[0][:40]
 
-def main(path, top=25):
+def main(path, top=25, top_functions=0):
     b = open(path, 'rb').read()
     i = 8; sections = {}; imports_funcs = 0; code = []; names = {}; data = 0
     while i < len(b):
@@ -64,12 +68,18 @@ def main(path, top=25):
                     j = se
         i = end
     per = collections.Counter()
+    functions = []
     for fi, sz in enumerate(code):
         name = names.get(fi + imports_funcs, '?')
         per[crate_of(name)] += sz
+        functions.append((sz, name))
     total = sum(code)
     print(f"code {total} bytes in {len(code)} functions; data {data} bytes; file {len(b)}")
     for k, v in per.most_common(top):
         print(f"{v:9d} {100*v/total:5.1f}%  {k}")
+    if top_functions:
+        print(f"largest {top_functions} functions:")
+        for sz, name in sorted(functions, reverse=True)[:top_functions]:
+            print(f"{sz:9d}  {name[:160]}")
 
-main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 25)
+main(sys.argv[1], *(int(a) for a in sys.argv[2:4]))
