@@ -25,7 +25,9 @@ native_tests() { cargo test --workspace --exclude security-info-server --locked;
 start_demo_server() {
   local log
   SERVER_DATA="$(mktemp -d)"; log="$SERVER_DATA/server.log"
-  "$TARGET_DIR/debug/security-info-server" --demo --listen 127.0.0.1:0 --data-dir "$SERVER_DATA" "$@" \
+  # Every test comes from 127.0.0.1: the per-client rate limit would be shared by all.
+  "$TARGET_DIR/debug/security-info-server" --demo --listen 127.0.0.1:0 --data-dir "$SERVER_DATA" \
+    --rate-limit-client 1000 "$@" \
     >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 300); do

@@ -32,7 +32,8 @@ export async function startServer(extraArgs = []) {
   const dataDir = mkdtempSync(join(tmpdir(), "si-e2e-data-"));
   const child = spawn(
     SERVER_BIN,
-    ["--demo", "--listen", "127.0.0.1:0", "--static-dir", DIST_DIR, "--data-dir", dataDir, ...extraArgs],
+    // Every test browser comes from 127.0.0.1: the per-client limit would be shared by all.
+    ["--demo", "--listen", "127.0.0.1:0", "--static-dir", DIST_DIR, "--data-dir", dataDir, "--rate-limit-client", "1000", ...extraArgs],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" } },
   );
   let output = "";

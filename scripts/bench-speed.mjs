@@ -1,0 +1,116 @@
+// Speed figures of SPEC section 8, measured in one run against the real server:
+//  1. time until the method list is visible, against an empty HTML page from the same
+//     server — on loopback, and under Lighthouse's mobile profile (150 ms RTT,
+//     1.6 Mbit/s down, 750 kbit/s up, 4× CPU slowdown), cold cache each time;
+//  2. time from "Next" to the QR code on screen in the authenticator wizard, 4× CPU.
+// Prints median/min/max over RUNS (default 7). Figures, not assertions.
+//
+// Usage: SECURITY_INFO_SERVER_BIN=target/release/security-info-server \
+//        SECURITY_INFO_DIST=dist node scripts/bench-speed.mjs
+import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const RUNS = Number(process.env.RUNS ?? 7);
+
+// The same server serves the front end and an empty page next to it.
+const dist = mkdtempSync(join(tmpdir(), "si-bench-dist-"));
+cpSync(process.env.SECURITY_INFO_DIST ?? "dist", dist, { recursive: true });
+writeFileSync(join(dist, "empty.html"), "<!doctype html><html lang=en><title>empty</title><p>empty</p>");
+process.env.SECURITY_INFO_DIST = dist;
+const { startServer, launch, byId, signIn, enrolTotp } = await import("../tests/e2e/harness.mjs");
+const server = await startServer();
+const browser = await launch();
+
+const MOBILE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8, cpu: 4 };
+
+async function throttle(page, profile) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: profile?.latency ?? 0,
+    downloadThroughput: profile?.downloadThroughput ?? -1,
+    uploadThroughput: profile?.uploadThroughput ?? -1,
+  });
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: profile?.cpu ?? 1 });
+  return cdp;
+}
+
+// Milliseconds from navigation start until `selector` is in the DOM and painted.
+async function timeUntil(page, url, selector) {
+  await page.goto(url, { waitUntil: "commit" });
+  await page.locator(selector).first().waitFor({ state: "visible", timeout: 60_000 });
+  return page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => resolve(performance.now()))),
+  );
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted.at(-1) };
+}
+
+const fmt = (s) => `median ${s.median.toFixed(0)} ms (min ${s.min.toFixed(0)}, max ${s.max.toFixed(0)})`;
+
+// A user with one method, signed in (the session cookie stays in the context).
+const setup = await browser.context.newPage();
+await signIn(setup, server.url, "alice");
+await enrolTotp(setup);
+await setup.close();
+
+const results = {};
+for (const [name, profile] of [["loopback", null], ["mobile", MOBILE]]) {
+  const empty = [];
+  const list = [];
+  for (let i = 0; i < RUNS; i++) {
+    const page = await browser.context.newPage();
+    await throttle(page, profile);
+    empty.push(await timeUntil(page, `${server.url}/empty.html`, "p"));
+    list.push(await timeUntil(page, `${server.url}/`, byId("method-row")));
+    await page.close();
+  }
+  results[name] = { empty: stats(empty), list: stats(list) };
+}
+
+// The wizard's scan step: from the click on "Next" to the QR code painted, 4× CPU. A user
+// without methods, so no step-up comes first.
+const fresh = await launch();
+const bob = await fresh.context.newPage();
+await signIn(bob, server.url, "bob");
+await bob.close();
+const qr = [];
+for (let i = 0; i < RUNS; i++) {
+  const page = await fresh.context.newPage();
+  await page.goto(`${server.url}/`);
+  await page.locator(byId("add-method")).waitFor();
+  await throttle(page, { cpu: 4 });
+  await page.click(byId("add-method"));
+  await page.locator(byId("add-confirm")).click();
+  await page.locator(byId("wizard-next")).click();
+  const next = page.locator(byId("wizard-next"));
+  await next.waitFor();
+  qr.push(
+    await page.evaluate(async () => {
+      const start = performance.now();
+      document.querySelector('[data-testid="wizard-next"]').click();
+      while (!document.querySelector('[data-testid="qr"] svg')) {
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      await new Promise((r) => requestAnimationFrame(r));
+      return performance.now() - start;
+    }),
+  );
+  await page.close();
+}
+await fresh.close();
+
+console.log(`speed (${RUNS} runs each, cold cache; Chromium ${browser.context.browser()?.version() ?? ""})`);
+for (const [name, r] of Object.entries(results)) {
+  console.log(`  ${name.padEnd(9)} empty page ${fmt(r.empty)}`);
+  console.log(`  ${name.padEnd(9)} list      ${fmt(r.list)}   ratio ${(r.list.median / r.empty.median).toFixed(2)}×`);
+}
+console.log(`  QR step (4× CPU, click → painted, incl. the totp/start request): ${fmt(stats(qr))}`);
+await browser.close();
+await server.stop();
