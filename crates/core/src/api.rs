@@ -250,6 +250,7 @@ pub enum ErrorCode {
     Csrf,
     Forbidden,
     NotFound,
+    MethodNotAllowed,
     LimitReached,
     InvalidCode,
     CodeReused,
@@ -259,7 +260,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::Validation,
         ErrorCode::Unauthenticated,
         ErrorCode::StepUpRequired,
@@ -267,6 +268,7 @@ impl ErrorCode {
         ErrorCode::Csrf,
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
         ErrorCode::LimitReached,
         ErrorCode::InvalidCode,
         ErrorCode::CodeReused,
@@ -284,6 +286,7 @@ impl ErrorCode {
             | ErrorCode::Csrf
             | ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
             ErrorCode::LimitReached => 409,
             ErrorCode::Expired => 410,
             ErrorCode::InvalidCode | ErrorCode::CodeReused => 422,
@@ -302,6 +305,7 @@ impl ErrorCode {
             ErrorCode::Csrf => "csrf",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not-found",
+            ErrorCode::MethodNotAllowed => "method-not-allowed",
             ErrorCode::LimitReached => "limit-reached",
             ErrorCode::InvalidCode => "invalid-code",
             ErrorCode::CodeReused => "code-reused",
@@ -326,6 +330,7 @@ impl ErrorCode {
             ErrorCode::Csrf => "Missing anti-forgery header",
             ErrorCode::Forbidden => "Not allowed",
             ErrorCode::NotFound => "Not found",
+            ErrorCode::MethodNotAllowed => "Method not allowed",
             ErrorCode::LimitReached => "Limit reached",
             ErrorCode::InvalidCode => "That code isn't right",
             ErrorCode::CodeReused => "That code was already used",

@@ -170,8 +170,7 @@ fn cors(origins: &[String]) -> CorsLayer {
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     if response.status() == axum::http::StatusCode::METHOD_NOT_ALLOWED {
-        let mut problem = Problem::new(ErrorCode::NotFound).with_detail("method not allowed");
-        problem.status = 405;
+        let problem = Problem::new(ErrorCode::MethodNotAllowed);
         let allow = response.headers().get(header::ALLOW).cloned();
         response = problem_response(&problem);
         if let Some(allow) = allow {

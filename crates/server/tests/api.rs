@@ -403,6 +403,10 @@ async fn bad_input_is_400_problem_never_500() {
     )
     .await
     .assert_problem(404, "not-found");
+    // A known path with the wrong verb: a problem with its own code and the Allow header.
+    let r = srv.call(Method::PUT, "/me/security-info", Some(&t), None).await;
+    assert_eq!(r.headers.get("allow").map(|v| v.to_str().unwrap_or("")), Some("GET,HEAD"));
+    r.assert_problem(405, "method-not-allowed");
     let nul_user = token("nul\u{0}user");
     srv.get("/me/security-info", &nul_user)
         .await
