@@ -404,8 +404,13 @@ async fn bad_input_is_400_problem_never_500() {
     .await
     .assert_problem(404, "not-found");
     // A known path with the wrong verb: a problem with its own code and the Allow header.
-    let r = srv.call(Method::PUT, "/me/security-info", Some(&t), None).await;
-    assert_eq!(r.headers.get("allow").map(|v| v.to_str().unwrap_or("")), Some("GET,HEAD"));
+    let r = srv
+        .call(Method::PUT, "/me/security-info", Some(&t), None)
+        .await;
+    assert_eq!(
+        r.headers.get("allow").map(|v| v.to_str().unwrap_or("")),
+        Some("GET,HEAD")
+    );
     r.assert_problem(405, "method-not-allowed");
     let nul_user = token("nul\u{0}user");
     srv.get("/me/security-info", &nul_user)
@@ -877,13 +882,22 @@ async fn graceful_shutdown_and_json_logs() {
         srv.call(Method::GET, "/health", None, None).await.status,
         StatusCode::OK
     );
+    let structured = |logs: &str| {
+        logs.lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|v| v["level"].is_string() && v["fields"].is_object())
+            .count()
+    };
+    // The request's log line is read from the server's stderr by another thread: on a
+    // busy machine it can arrive a little after the response.
+    for _ in 0..100 {
+        if structured(&srv.logs()) >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let logs = srv.logs();
-    let structured = logs
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| v["level"].is_string() && v["fields"].is_object())
-        .count();
-    assert!(structured >= 2, "{logs}");
+    assert!(structured(&logs) >= 2, "{logs}");
     assert!(srv.stop(), "the server did not exit cleanly on SIGTERM");
 }
 
