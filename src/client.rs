@@ -2,6 +2,7 @@
 
 use crate::config::{Auth, Config};
 use crate::i18n::{I18n, Key};
+use crate::json::{self, FromJson};
 use gloo_net::http::{Method as Http, RequestBuilder, Response};
 use security_info_core::api::ErrorCode;
 use security_info_core::api::{
@@ -9,8 +10,6 @@ use security_info_core::api::{
     SetDefaultRequest, SignInRequest, StepUpResponse, TotpFinishRequest, TotpStartRequest,
     TotpStartResponse, VerifyRequest,
 };
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use web_sys::RequestCredentials;
 
 /// Every way a call can fail, as the UI needs to tell them apart.
@@ -111,20 +110,17 @@ impl Client {
     }
 
     pub async fn security_info(&self) -> Result<SecurityInfo, ClientError> {
-        self.call(Http::GET, "/me/security-info", None::<&()>).await
+        self.call(Http::GET, "/me/security-info", None).await
     }
 
     pub async fn totp_start(&self) -> Result<TotpStartResponse, ClientError> {
-        self.call(
-            Http::POST,
-            "/me/methods/totp/start",
-            Some(&TotpStartRequest {}),
-        )
-        .await
+        let body = json::encode(&TotpStartRequest {});
+        self.call(Http::POST, "/me/methods/totp/start", Some(body))
+            .await
     }
 
     pub async fn totp_finish(&self, request: &TotpFinishRequest) -> Result<Method, ClientError> {
-        self.call(Http::POST, "/me/methods/totp", Some(request))
+        self.call(Http::POST, "/me/methods/totp", Some(json::encode(request)))
             .await
     }
 
@@ -132,58 +128,57 @@ impl Client {
         let body = RenameRequest {
             name: name.to_owned(),
         };
-        self.call(Http::PATCH, &method_path(id), Some(&body)).await
+        self.call(Http::PATCH, &method_path(id), Some(json::encode(&body)))
+            .await
     }
 
     pub async fn delete(&self, id: &str) -> Result<DefaultMethodResponse, ClientError> {
-        self.call(Http::DELETE, &method_path(id), None::<&()>).await
+        self.call(Http::DELETE, &method_path(id), None).await
     }
 
     pub async fn set_default(
         &self,
         request: &SetDefaultRequest,
     ) -> Result<DefaultMethodResponse, ClientError> {
-        self.call(Http::PUT, "/me/default-method", Some(request))
+        self.call(Http::PUT, "/me/default-method", Some(json::encode(request)))
             .await
     }
 
     pub async fn step_up(&self, request: &VerifyRequest) -> Result<StepUpResponse, ClientError> {
-        self.call(Http::POST, "/me/step-up", Some(request)).await
+        self.call(Http::POST, "/me/step-up", Some(json::encode(request)))
+            .await
     }
 
     /// Demo sign-in, first factor (cookie sessions).
     pub async fn sign_in(&self, request: &SignInRequest) -> Result<Session, ClientError> {
-        self.call(Http::POST, "/session", Some(request)).await
+        self.call(Http::POST, "/session", Some(json::encode(request)))
+            .await
     }
 
     /// The demo session; `None` when signed out.
     pub async fn session(&self) -> Result<Option<Session>, ClientError> {
-        self.call(Http::GET, "/session", None::<&()>).await
+        self.call(Http::GET, "/session", None).await
     }
 
     /// Ends the demo session.
     pub async fn sign_out(&self) -> Result<(), ClientError> {
-        self.call(Http::DELETE, "/session", None::<&()>).await
+        self.call(Http::DELETE, "/session", None).await
     }
 
     /// Demo sign-in, second factor.
     pub async fn verify_session(&self, request: &VerifyRequest) -> Result<Session, ClientError> {
-        self.call(Http::POST, "/session/verify", Some(request))
+        self.call(Http::POST, "/session/verify", Some(json::encode(request)))
             .await
     }
 
     /// One call; with a bearer callback, a 401 asks the host for a token once more and
     /// sends the request again (the token may have expired in between).
-    async fn call<B: Serialize, T: DeserializeOwned>(
+    async fn call<T: FromJson>(
         &self,
         method: Http,
         path: &str,
-        body: Option<&B>,
+        body: Option<String>,
     ) -> Result<T, ClientError> {
-        let body = body
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| ClientError::Decode(e.to_string()))?;
         let mut response = self.send(method.clone(), path, body.as_deref()).await?;
         if response.status() == 401 && matches!(self.auth, Auth::Bearer(_)) {
             response = self.send(method, path, body.as_deref()).await?;
@@ -240,7 +235,7 @@ fn method_path(id: &str) -> String {
 
 /// Success bodies become `T`; error statuses become a [`ClientError::Problem`] when the
 /// body is problem+json with a known code, else [`ClientError::Status`].
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
+async fn decode<T: FromJson>(response: Response) -> Result<T, ClientError> {
     let status = response.status();
     let text = response
         .text()
@@ -248,14 +243,14 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientErro
         .map_err(|e| ClientError::Network(e.to_string()))?;
     if response.ok() {
         // An empty success body (204) reads as JSON null, for `()` or `Option` answers.
-        let json = if text.trim().is_empty() {
+        let body = if text.trim().is_empty() {
             "null"
         } else {
             &text
         };
-        return serde_json::from_str(json).map_err(|e| ClientError::Decode(e.to_string()));
+        return json::decode(body).map_err(ClientError::Decode);
     }
-    match serde_json::from_str::<Problem>(&text) {
+    match json::decode::<Problem>(&text) {
         Ok(mut problem) => {
             if problem.retry_after.is_none() {
                 problem.retry_after = response

@@ -14,6 +14,7 @@ pub mod context;
 pub mod dialog;
 pub mod embed;
 pub mod i18n;
+pub mod json;
 pub mod qr_panel;
 pub mod security_info;
 pub mod testids;

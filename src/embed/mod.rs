@@ -6,10 +6,10 @@
 
 use crate::SecurityInfo;
 use crate::config::{Action, Auth, Config, HostFuture, MethodOptions, Theme};
+use crate::json::ToJson;
 use js_sys::{Function, Object, Promise, Reflect};
 use leptos::prelude::*;
 use security_info_core::methods::MethodType;
-use serde::Serialize;
 use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -176,16 +176,16 @@ pub fn parse_options(options: &JsValue) -> Result<Config, String> {
     }
 
     if let Some(f) = opt_function(&get("onLoad"), "onLoad")? {
-        config.on_load = Some(Rc::new(move |info| call1(&f, &to_js(info))));
+        config.on_load = Some(Rc::new(move |info| call1(&f, &info.to_json())));
     }
     if let Some(f) = opt_function(&get("onAdd"), "onAdd")? {
-        config.on_add = Some(Rc::new(move |m| call1(&f, &to_js(m))));
+        config.on_add = Some(Rc::new(move |m| call1(&f, &m.to_json())));
     }
     if let Some(f) = opt_function(&get("onDelete"), "onDelete")? {
-        config.on_delete = Some(Rc::new(move |m| call1(&f, &to_js(m))));
+        config.on_delete = Some(Rc::new(move |m| call1(&f, &m.to_json())));
     }
     if let Some(f) = opt_function(&get("onDefaultChange"), "onDefaultChange")? {
-        config.on_default_change = Some(Rc::new(move |d| call1(&f, &to_js(&d))));
+        config.on_default_change = Some(Rc::new(move |d| call1(&f, &d.to_json())));
     }
     if let Some(f) = opt_function(&get("onError"), "onError")? {
         config.on_error = Some(Rc::new(move |e| {
@@ -256,7 +256,7 @@ fn add_dom_events(config: &mut Config, element: &web_sys::HtmlElement) {
         if let Some(p) = &previous {
             p(m);
         }
-        e("security-info:method-added", method_detail(&to_js(m)));
+        e("security-info:method-added", method_detail(&m.to_json()));
     }));
     let previous = config.on_delete.take();
     let e = emit.clone();
@@ -264,7 +264,7 @@ fn add_dom_events(config: &mut Config, element: &web_sys::HtmlElement) {
         if let Some(p) = &previous {
             p(m);
         }
-        e("security-info:method-deleted", method_detail(&to_js(m)));
+        e("security-info:method-deleted", method_detail(&m.to_json()));
     }));
     let previous = config.on_default_change.take();
     config.on_default_change = Some(Rc::new(move |d| {
@@ -272,7 +272,7 @@ fn add_dom_events(config: &mut Config, element: &web_sys::HtmlElement) {
             p(d);
         }
         let detail = Object::new();
-        let _ = Reflect::set(&detail, &"defaultMethod".into(), &to_js(&d));
+        let _ = Reflect::set(&detail, &"defaultMethod".into(), &d.to_json());
         emit("security-info:default-changed", detail.into());
     }));
 }
@@ -281,15 +281,6 @@ fn method_detail(method: &JsValue) -> JsValue {
     let detail = Object::new();
     let _ = Reflect::set(&detail, &"method".into(), method);
     detail.into()
-}
-
-/// Serialises through JSON: serde_json is already in the bundle, serde-wasm-bindgen
-/// would add code for the same result.
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    serde_json::to_string(value)
-        .ok()
-        .and_then(|text| js_sys::JSON::parse(&text).ok())
-        .unwrap_or(JsValue::NULL)
 }
 
 fn call1(f: &Function, arg: &JsValue) {

@@ -454,6 +454,23 @@ mod tests {
             assert_eq!(text, code.as_str());
             assert!((400..600).contains(&code.status()));
         }
+    }
+
+    /// The browser client reads and writes JSON without serde (bundle size), by these
+    /// names: they must be the serde names.
+    #[test]
+    fn as_str_names_are_the_serde_names() {
+        fn check<T: Serialize + Copy>(all: &[T], as_str: fn(T) -> &'static str) {
+            for &v in all {
+                assert_eq!(serde_json::to_value(v).unwrap(), as_str(v));
+            }
+        }
+        check(&MethodType::ALL, MethodType::as_str);
+        check(&Usage::ALL, Usage::as_str);
+        check(&DefaultMode::ALL, DefaultMode::as_str);
+        check(&PhoneKind::ALL, PhoneKind::as_str);
+        check(&Algorithm::ALL, Algorithm::as_str);
+        check(&ErrorCode::ALL, ErrorCode::as_str);
         assert_eq!(ErrorCode::StepUpRequired.status(), 403);
         assert_eq!(ErrorCode::RateLimited.status(), 429);
         assert_eq!(ErrorCode::InvalidCode.status(), 422);

@@ -111,7 +111,39 @@ impl MethodType {
     }
 }
 
+impl Usage {
+    pub const ALL: [Usage; 2] = [Usage::Mfa, Usage::Sspr];
+
+    /// The API name (`mfa`, `sspr`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Usage::Mfa => "mfa",
+            Usage::Sspr => "sspr",
+        }
+    }
+}
+
+impl PhoneKind {
+    pub const ALL: [PhoneKind; 2] = [PhoneKind::Mobile, PhoneKind::Office];
+
+    /// The API name (`mobile`, `office`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhoneKind::Mobile => "mobile",
+            PhoneKind::Office => "office",
+        }
+    }
+}
+
 impl DefaultMode {
+    pub const ALL: [DefaultMode; 5] = [
+        DefaultMode::Notification,
+        DefaultMode::Code,
+        DefaultMode::Text,
+        DefaultMode::Call,
+        DefaultMode::Key,
+    ];
+
     /// The API name (`notification`, `code`, …).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -21,7 +21,9 @@ pub enum Algorithm {
 }
 
 impl Algorithm {
-    /// The name used in `otpauth://` URIs.
+    pub const ALL: [Algorithm; 3] = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512];
+
+    /// The name used in `otpauth://` URIs and the API.
     pub fn as_str(self) -> &'static str {
         match self {
             Algorithm::Sha1 => "SHA1",
