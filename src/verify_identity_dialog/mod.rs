@@ -65,13 +65,14 @@ fn VerifyBody(
     // Two-step methods, the default first.
     let choices = Memo::new(move |_| {
         let default_id = default_method.with(|d| d.as_ref().map(|d| d.method_id.clone()));
-        let mut list: Vec<Method> = methods.with(|m| {
+        // A stable partition, not a sort: the same order without the sort's code.
+        let (mut list, others): (Vec<Method>, Vec<Method>) = methods.with(|m| {
             m.iter()
                 .filter(|m| m.method_type.is_two_step())
                 .cloned()
-                .collect()
+                .partition(|m| Some(&m.id) == default_id.as_ref())
         });
-        list.sort_by_key(|m| Some(&m.id) != default_id.as_ref());
+        list.extend(others);
         list
     });
     let chosen = RwSignal::new(choices.with_untracked(|c| c.first().map(|m| m.id.clone())));
