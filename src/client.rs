@@ -3,14 +3,15 @@
 use crate::config::{Auth, Config};
 use crate::i18n::{I18n, Key};
 use crate::json::{self, FromJson};
-use gloo_net::http::{Method as Http, RequestBuilder, Response};
 use security_info_core::api::ErrorCode;
 use security_info_core::api::{
     CSRF_HEADER, DefaultMethodResponse, Method, Problem, RenameRequest, SecurityInfo, Session,
     SetDefaultRequest, SignInRequest, StepUpResponse, TotpFinishRequest, TotpStartRequest,
     TotpStartResponse, VerifyRequest,
 };
-use web_sys::RequestCredentials;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestCredentials, RequestInit, Response};
 
 /// Every way a call can fail, as the UI needs to tell them apart.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -110,17 +111,17 @@ impl Client {
     }
 
     pub async fn security_info(&self) -> Result<SecurityInfo, ClientError> {
-        self.call(Http::GET, "/me/security-info", None).await
+        self.call("GET", "/me/security-info", None).await
     }
 
     pub async fn totp_start(&self) -> Result<TotpStartResponse, ClientError> {
         let body = json::encode(&TotpStartRequest {});
-        self.call(Http::POST, "/me/methods/totp/start", Some(body))
+        self.call("POST", "/me/methods/totp/start", Some(body))
             .await
     }
 
     pub async fn totp_finish(&self, request: &TotpFinishRequest) -> Result<Method, ClientError> {
-        self.call(Http::POST, "/me/methods/totp", Some(json::encode(request)))
+        self.call("POST", "/me/methods/totp", Some(json::encode(request)))
             .await
     }
 
@@ -128,46 +129,46 @@ impl Client {
         let body = RenameRequest {
             name: name.to_owned(),
         };
-        self.call(Http::PATCH, &method_path(id), Some(json::encode(&body)))
+        self.call("PATCH", &method_path(id), Some(json::encode(&body)))
             .await
     }
 
     pub async fn delete(&self, id: &str) -> Result<DefaultMethodResponse, ClientError> {
-        self.call(Http::DELETE, &method_path(id), None).await
+        self.call("DELETE", &method_path(id), None).await
     }
 
     pub async fn set_default(
         &self,
         request: &SetDefaultRequest,
     ) -> Result<DefaultMethodResponse, ClientError> {
-        self.call(Http::PUT, "/me/default-method", Some(json::encode(request)))
+        self.call("PUT", "/me/default-method", Some(json::encode(request)))
             .await
     }
 
     pub async fn step_up(&self, request: &VerifyRequest) -> Result<StepUpResponse, ClientError> {
-        self.call(Http::POST, "/me/step-up", Some(json::encode(request)))
+        self.call("POST", "/me/step-up", Some(json::encode(request)))
             .await
     }
 
     /// Demo sign-in, first factor (cookie sessions).
     pub async fn sign_in(&self, request: &SignInRequest) -> Result<Session, ClientError> {
-        self.call(Http::POST, "/session", Some(json::encode(request)))
+        self.call("POST", "/session", Some(json::encode(request)))
             .await
     }
 
     /// The demo session; `None` when signed out.
     pub async fn session(&self) -> Result<Option<Session>, ClientError> {
-        self.call(Http::GET, "/session", None).await
+        self.call("GET", "/session", None).await
     }
 
     /// Ends the demo session.
     pub async fn sign_out(&self) -> Result<(), ClientError> {
-        self.call(Http::DELETE, "/session", None).await
+        self.call("DELETE", "/session", None).await
     }
 
     /// Demo sign-in, second factor.
     pub async fn verify_session(&self, request: &VerifyRequest) -> Result<Session, ClientError> {
-        self.call(Http::POST, "/session/verify", Some(json::encode(request)))
+        self.call("POST", "/session/verify", Some(json::encode(request)))
             .await
     }
 
@@ -175,57 +176,66 @@ impl Client {
     /// sends the request again (the token may have expired in between).
     async fn call<T: FromJson>(
         &self,
-        method: Http,
+        method: &str,
         path: &str,
         body: Option<String>,
     ) -> Result<T, ClientError> {
-        let mut response = self.send(method.clone(), path, body.as_deref()).await?;
+        let mut response = self.send(method, path, body.as_deref()).await?;
         if response.status() == 401 && matches!(self.auth, Auth::Bearer(_)) {
             response = self.send(method, path, body.as_deref()).await?;
         }
         decode(response).await
     }
 
+    /// `fetch` straight through web-sys (gloo-net's builder cost more code than it saved).
     async fn send(
         &self,
-        method: Http,
+        method: &str,
         path: &str,
         body: Option<&str>,
     ) -> Result<Response, ClientError> {
-        let mut request = RequestBuilder::new(&format!("{}{path}", self.base_url))
-            .method(method)
-            .header("accept", "application/json, application/problem+json");
+        let init = RequestInit::new();
+        init.set_method(method);
+        let headers = Headers::new().map_err(js_error)?;
+        // A header name the browser refuses (from the host's `headers`) fails the call.
+        let set = |name: &str, value: &str| headers.set(name, value).map_err(js_error);
+        set("accept", "application/json, application/problem+json")?;
         for (name, value) in &self.headers {
-            request = request.header(name, value);
+            set(name, value)?;
         }
-        request = match &self.auth {
-            Auth::Cookies => request
-                .credentials(RequestCredentials::Include)
-                .header(CSRF_HEADER, "1"),
+        match &self.auth {
+            Auth::Cookies => {
+                init.set_credentials(RequestCredentials::Include);
+                set(CSRF_HEADER, "1")?;
+            }
             Auth::Bearer(get_token) => {
                 let token = get_token().await.ok_or(ClientError::NoToken)?;
-                request
-                    .credentials(RequestCredentials::Omit)
-                    .header("authorization", &format!("Bearer {token}"))
+                init.set_credentials(RequestCredentials::Omit);
+                set("authorization", &format!("Bearer {token}"))?;
             }
-        };
-        let signal = web_sys::AbortSignal::timeout_with_u32(self.timeout_ms);
-        request = request.abort_signal(Some(&signal));
-        let request = match body {
-            Some(json) => request
-                .header("content-type", "application/json")
-                .body(json.to_owned()),
-            None => request.build(),
         }
-        .map_err(|e| ClientError::Network(e.to_string()))?;
-        request.send().await.map_err(|e| match e {
-            gloo_net::Error::JsError(js)
-                if js.name == "TimeoutError" || js.name == "AbortError" =>
-            {
-                ClientError::Timeout
-            }
-            other => ClientError::Network(other.to_string()),
-        })
+        if let Some(json) = body {
+            set("content-type", "application/json")?;
+            init.set_body(&JsValue::from_str(json));
+        }
+        init.set_headers(&headers);
+        init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
+            self.timeout_ms,
+        )));
+        let url = format!("{}{path}", self.base_url);
+        let answer = JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(&url, &init))
+            .await
+            .map_err(js_error)?;
+        Ok(answer.unchecked_into())
+    }
+}
+
+/// A rejected `fetch` (or a refused request): the abort signal's timeout, or no answer.
+fn js_error(error: JsValue) -> ClientError {
+    match error.dyn_into::<js_sys::Error>() {
+        Ok(e) if e.name() == "TimeoutError" || e.name() == "AbortError" => ClientError::Timeout,
+        Ok(e) => ClientError::Network(e.to_string().into()),
+        Err(other) => ClientError::Network(other.as_string().unwrap_or_default()),
     }
 }
 
@@ -237,10 +247,11 @@ fn method_path(id: &str) -> String {
 /// body is problem+json with a known code, else [`ClientError::Status`].
 async fn decode<T: FromJson>(response: Response) -> Result<T, ClientError> {
     let status = response.status();
-    let text = response
-        .text()
+    let text = JsFuture::from(response.text().map_err(js_error)?)
         .await
-        .map_err(|e| ClientError::Network(e.to_string()))?;
+        .map_err(js_error)?
+        .as_string()
+        .unwrap_or_default();
     if response.ok() {
         // An empty success body (204) reads as JSON null, for `()` or `Option` answers.
         let body = if text.trim().is_empty() {
@@ -256,6 +267,8 @@ async fn decode<T: FromJson>(response: Response) -> Result<T, ClientError> {
                 problem.retry_after = response
                     .headers()
                     .get("retry-after")
+                    .ok()
+                    .flatten()
                     .and_then(|v| v.trim().parse().ok());
             }
             Err(ClientError::Problem(problem))
