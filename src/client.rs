@@ -180,6 +180,17 @@ impl Client {
         path: &str,
         body: Option<String>,
     ) -> Result<T, ClientError> {
+        // Only this line depends on `T`: the async part below exists once in the bundle,
+        // not once per answer type.
+        T::from_json(&self.call_json(method, path, body).await?).map_err(ClientError::Decode)
+    }
+
+    async fn call_json(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<JsValue, ClientError> {
         let mut response = self.send(method, path, body.as_deref()).await?;
         if response.status() == 401 && matches!(self.auth, Auth::Bearer(_)) {
             response = self.send(method, path, body.as_deref()).await?;
@@ -243,9 +254,9 @@ fn method_path(id: &str) -> String {
     format!("/me/methods/{}", js_sys::encode_uri_component(id))
 }
 
-/// Success bodies become `T`; error statuses become a [`ClientError::Problem`] when the
-/// body is problem+json with a known code, else [`ClientError::Status`].
-async fn decode<T: FromJson>(response: Response) -> Result<T, ClientError> {
+/// Success bodies become parsed JSON; error statuses become a [`ClientError::Problem`]
+/// when the body is problem+json with a known code, else [`ClientError::Status`].
+async fn decode(response: Response) -> Result<JsValue, ClientError> {
     let status = response.status();
     let text = JsFuture::from(response.text().map_err(js_error)?)
         .await
@@ -259,9 +270,9 @@ async fn decode<T: FromJson>(response: Response) -> Result<T, ClientError> {
         } else {
             &text
         };
-        return json::decode(body).map_err(ClientError::Decode);
+        return json::parse(body).map_err(ClientError::Decode);
     }
-    match json::decode::<Problem>(&text) {
+    match json::parse(&text).and_then(|v| Problem::from_json(&v)) {
         Ok(mut problem) => {
             if problem.retry_after.is_none() {
                 problem.retry_after = response
