@@ -20,5 +20,8 @@ test("the demo is served with a strict Content-Security-Policy and runs under it
     assert.ok(csp.includes(directive), `CSP has ${directive}: ${csp}`);
   }
   await page.locator('[data-testid="sign-in-form"]').waitFor();
+  // A reload revalidates from the cache (304): the page must still run.
+  await page.reload();
+  await page.locator('[data-testid="sign-in-form"]').waitFor();
   assert.deepEqual(demo.browser.context.problems, []);
 });

@@ -832,6 +832,18 @@ async fn static_files_with_strict_csp() {
         r.headers()["content-security-policy"],
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
     );
+    // A revalidation (304) must not carry the API's `default-src 'none'`: browsers merge a
+    // 304's headers into the cached page, which then could not load its own script.
+    let last_modified = r.headers()["last-modified"].clone();
+    let r = srv
+        .http
+        .get(format!("{}/", srv.url))
+        .header("if-modified-since", last_modified)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    assert!(r.headers().get("content-security-policy").is_none());
     let r = srv
         .http
         .get(format!("{}/app.js", srv.url))
