@@ -8,15 +8,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PORT="${PORT:-8080}"
 PORTAL_PORT="${PORTAL_PORT:-8090}"
 
-ensure_wasm_target
+setup_web_build
 setup_server_tools
-ensure_wasm_bindgen
-ensure_trunk
-ensure_npm
 
 say "building the front end (release, size-optimised)"
 trunk build --release
 "$ROOT/scripts/build-pkg.sh" "$ROOT/dist/pkg"
+precompress "$ROOT/dist"
 say "building the server"
 cargo build --release -p security-info-server
 

@@ -72,11 +72,28 @@ ensure_npm() {
   fi
 }
 
-setup_browser_tools() {
-  ensure_apt chromium chromium-driver
+# What building the front end needs: Rust's wasm target, wasm-bindgen-cli, Trunk, npm
+# packages (wasm-opt), brotli/gzip for precompressed assets.
+setup_web_build() {
+  ensure_apt brotli gzip
   ensure_wasm_target
   ensure_wasm_bindgen
+  ensure_trunk
   ensure_npm
+}
+
+setup_browser_tools() {
+  ensure_apt chromium chromium-driver
+}
+
+# Writes .br and .gz next to each text asset and wasm file below DIR; the server sends
+# them to browsers that accept them.
+precompress() {
+  find "$1" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' \) \
+    -print0 | while IFS= read -r -d '' f; do
+    brotli -f -k -q 11 "$f"
+    gzip -f -k -9 "$f"
+  done
 }
 
 setup_server_tools() {

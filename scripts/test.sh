@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 # "cmd || status" inside stage() turns off errexit, so steps check their own results.
 setup() {
-  setup_browser_tools && setup_server_tools && ensure_trunk
+  setup_web_build && setup_browser_tools && setup_server_tools
 }
 
 fmt() { cargo fmt --all -- --check; }
@@ -73,6 +73,7 @@ e2e_tests() {
   local log="$CACHE_DIR/e2e.tap"
   trunk build --release || return 1
   "$ROOT/scripts/build-pkg.sh" "$ROOT/dist/pkg" || return 1
+  precompress "$ROOT/dist"
   cargo build -p security-info-server --locked || return 1
   SECURITY_INFO_SERVER_BIN="$TARGET_DIR/debug/security-info-server" \
     node --test --test-concurrency=1 \

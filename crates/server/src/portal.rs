@@ -2,12 +2,11 @@
 //! the component through the npm package with a bearer token from the demo token
 //! endpoint, so CORS and JWT authentication are exercised the way a real portal uses them.
 
-use crate::app::HTML_CSP;
+use crate::app::{HTML_CSP, static_files};
 use crate::config::PortalConfig;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Json};
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The portal's signed-in user (its `sub` in the tokens it asks for).
@@ -30,8 +29,8 @@ pub fn router(portal: &PortalConfig, api_base: &str) -> Router {
                 async move { Json(config).into_response() }
             }),
         )
-        .nest_service("/security-info", ServeDir::new(&portal.pkg_dir))
-        .fallback_service(ServeDir::new(&portal.dir).append_index_html_on_directories(true))
+        .nest_service("/security-info", static_files(&portal.pkg_dir))
+        .fallback_service(static_files(&portal.dir))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             csp,

@@ -852,6 +852,17 @@ async fn static_files_with_strict_csp() {
         .expect("get");
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    // A precompressed sibling is sent to browsers that accept it.
+    std::fs::write(www.0.join("app.js.br"), b"brotli bytes").expect("write");
+    let r = srv
+        .http
+        .get(format!("{}/app.js", srv.url))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(r.bytes().await.expect("body").as_ref(), b"brotli bytes");
     // The API still answers under the base path.
     let r = srv.call(Method::GET, "/health", None, None).await;
     assert_eq!(r.status, StatusCode::OK);
