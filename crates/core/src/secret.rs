@@ -112,12 +112,14 @@ fn base32_decode(text: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn group_in_fours(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    for (i, c) in text.chars().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
