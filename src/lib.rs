@@ -8,6 +8,7 @@ pub mod add_method_dialog;
 pub mod authenticator_wizard;
 pub mod change_default_dialog;
 pub mod client;
+pub mod code_input;
 pub mod config;
 pub mod confirm_dialog;
 pub mod context;

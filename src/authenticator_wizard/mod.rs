@@ -9,6 +9,7 @@
 //! The push path of step 4 ("Let's try it out") is a separate issue: it slots in as
 //! another [`Step`] after [`Step::Scan`] on [`Path::App`].
 
+use crate::code_input::CodeInput;
 use crate::context::{browser_now, unique_id, use_ctx};
 use crate::dialog::Dialog;
 use crate::i18n::Key;
@@ -328,23 +329,13 @@ fn WizardBody(
                         .with(|e| e.as_ref().map(|e| e.uri.params.digits))
                         .unwrap_or(6)
                         .to_string();
-                    let input_id = unique_id("code");
                     view! {
                         <p>{i18n.fmt(Key::CodeBody, &[("digits", &digits)])}</p>
-                        <label class="si-label" for=input_id.clone()>{i18n.t(Key::CodeLabel)}</label>
-                        <input
-                            id=input_id
-                            class="si-input si-code-input"
-                            data-testid=testids::CODE_INPUT
-                            data-autofocus=""
-                            type="text"
-                            inputmode="numeric"
-                            autocomplete="one-time-code"
-                            spellcheck="false"
-                            aria-describedby=error_id.clone()
-                            aria-invalid=move || error.with(Option::is_some).to_string()
-                            prop:value=move || code.get()
-                            on:input=move |ev| code.set(event_target_value(&ev))
+                        <CodeInput
+                            code
+                            invalid=move || error.with(Option::is_some)
+                            error_id=error_id.clone()
+                            testid=testids::CODE_INPUT
                         />
                     }
                     .into_any()

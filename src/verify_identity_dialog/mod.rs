@@ -1,6 +1,7 @@
 //! Screen J: verify your identity with a second factor, for a step-up before a change or
 //! as the second step of signing in.
 
+use crate::code_input::CodeInput;
 use crate::context::{unique_id, use_ctx};
 use crate::dialog::Dialog;
 use crate::i18n::Key;
@@ -80,7 +81,6 @@ fn VerifyBody(
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
-    let input_id = unique_id("verify-code");
     let error_id = unique_id("verify-error");
 
     let current = move || {
@@ -133,7 +133,6 @@ fn VerifyBody(
 
     let body = {
         let i18n = i18n.clone();
-        let input_id = input_id.clone();
         let error_id = error_id.clone();
         move || {
             let i18n = i18n.clone();
@@ -176,20 +175,11 @@ fn VerifyBody(
                 }
                 Some(m) => view! {
                     <p>{i18n.fmt(Key::VerifyBody, &[("name", &m.name)])}</p>
-                    <label class="si-label" for=input_id.clone()>{i18n.t(Key::CodeLabel)}</label>
-                    <input
-                        id=input_id.clone()
-                        class="si-input si-code-input"
-                        data-testid=testids::VERIFY_INPUT
-                        data-autofocus=""
-                        type="text"
-                        inputmode="numeric"
-                        autocomplete="one-time-code"
-                        spellcheck="false"
-                        aria-describedby=error_id.clone()
-                        aria-invalid=move || error.with(Option::is_some).to_string()
-                        prop:value=move || code.get()
-                        on:input=move |ev| code.set(event_target_value(&ev))
+                    <CodeInput
+                        code
+                        invalid=move || error.with(Option::is_some)
+                        error_id=error_id.clone()
+                        testid=testids::VERIFY_INPUT
                     />
                 }
                 .into_any(),
