@@ -215,38 +215,19 @@ async fn totp_enrolment_rename_default_and_delete() {
     .assert_problem(400, "validation");
 
     // Deleting the default falls back to the other method.
-    let r = srv
-        .call(
-            Method::DELETE,
-            &format!("/me/methods/{}", second.id),
-            Some(&t),
-            None,
-        )
-        .await;
+    let r = srv.delete_method(&t, &second.id).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(
         r.body["defaultMethod"],
         json!({"methodId": first.id, "mode": "code"})
     );
     // The last one may go too (allowDeleteLastMfaMethod defaults to true).
-    let r = srv
-        .call(
-            Method::DELETE,
-            &format!("/me/methods/{}", first.id),
-            Some(&t),
-            None,
-        )
-        .await;
+    let r = srv.delete_method(&t, &first.id).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["defaultMethod"], json!(null));
-    srv.call(
-        Method::DELETE,
-        &format!("/me/methods/{}", first.id),
-        Some(&t),
-        None,
-    )
-    .await
-    .assert_problem(404, "not-found");
+    srv.delete_method(&t, &first.id)
+        .await
+        .assert_problem(404, "not-found");
 }
 
 #[tokio::test]
@@ -500,14 +481,9 @@ async fn policy_refusals() {
             .await;
     let mut m = srv.enroll(&t, "only").await;
     assert_eq!(srv.step_up(&t, &mut m).await.status, StatusCode::OK);
-    srv.call(
-        Method::DELETE,
-        &format!("/me/methods/{}", m.id),
-        Some(&t),
-        None,
-    )
-    .await
-    .assert_problem(403, "not-allowed-by-policy");
+    srv.delete_method(&t, &m.id)
+        .await
+        .assert_problem(403, "not-allowed-by-policy");
 }
 
 #[tokio::test]
@@ -557,14 +533,9 @@ async fn step_up_window_replay_and_rate_limit() {
     srv.post("/me/methods/totp/start", &t, json!({}))
         .await
         .assert_problem(403, "step-up-required");
-    srv.call(
-        Method::DELETE,
-        &format!("/me/methods/{}", m.id),
-        Some(&t),
-        None,
-    )
-    .await
-    .assert_problem(403, "step-up-required");
+    srv.delete_method(&t, &m.id)
+        .await
+        .assert_problem(403, "step-up-required");
 
     // Rate limit: three wrong codes, then 429 with Retry-After even for a right one.
     for _ in 0..3 {

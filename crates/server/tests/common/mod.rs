@@ -286,6 +286,11 @@ impl Server {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
 
+    pub async fn delete_method(&self, token: &str, id: &str) -> Response {
+        let path = format!("/me/methods/{id}");
+        self.call(Method::DELETE, &path, Some(token), None).await
+    }
+
     pub async fn security_info(&self, token: &str) -> Value {
         let r = self.get("/me/security-info", token).await;
         assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
