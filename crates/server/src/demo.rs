@@ -45,6 +45,17 @@ async fn hash_password(password: String) -> ApiResult<String> {
     .map_err(|e| ApiError::Internal(e.to_string()))?
 }
 
+/// A hash no password matches (its password is random and forgotten), made once.
+async fn unknown_user_hash() -> ApiResult<String> {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_try_init(|| async {
+        let password = hex(&random_bytes::<16>().map_err(|e| ApiError::Internal(e.to_string()))?);
+        hash_password(password).await
+    })
+    .await
+    .cloned()
+}
+
 async fn password_matches(password: String, hash: String) -> ApiResult<bool> {
     tokio::task::spawn_blocking(move || {
         Argon2::default()
@@ -129,6 +140,9 @@ pub async fn sign_in(
     store::check_limit(&mut conn, &buckets, state.config.rate_limit_window).await?;
     let user = store::user_by_subject(&mut conn, &request.username).await?;
     let Some((user, hash)) = user.and_then(|u| u.password_hash.clone().map(|h| (u, h))) else {
+        // Spend the same time as a wrong password, so the answer's timing does not tell
+        // which user names exist.
+        password_matches(request.password, unknown_user_hash().await?).await?;
         store::record_failure(&mut conn, &buckets).await?;
         return Err(ApiError::Unauthenticated);
     };

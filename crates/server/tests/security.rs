@@ -58,6 +58,17 @@ async fn demo_sign_in_with_second_factor_and_csrf() {
     )
     .await
     .assert_problem(401, "unauthenticated");
+    // An unknown name gets the same answer as a wrong password.
+    cookie_call(
+        &srv,
+        &browser,
+        Method::POST,
+        "/session",
+        true,
+        Some(json!({"username": "mallory", "password": "wrong"})),
+    )
+    .await
+    .assert_problem(401, "unauthenticated");
     let r = cookie_call(
         &srv,
         &browser,
