@@ -164,11 +164,7 @@ export async function verify(page, secret, offsetSteps = 0) {
  */
 export async function enrolTotp(page, { stepUp, name } = {}) {
   const before = await rows(page).count();
-  await page.click(byId("add-method"));
-  const add = page.locator(byId("add-method-dialog"));
-  await add.waitFor();
-  await selectMethodType(add, "totp");
-  await add.locator(byId("add-confirm")).click();
+  await addMethod(page, "totp");
   const wizard = page.locator(byId("authenticator-wizard"));
   await wizard.waitFor();
   await wizard.locator(byId("wizard-next")).click(); // get the app → set up
@@ -184,6 +180,16 @@ export async function enrolTotp(page, { stepUp, name } = {}) {
   await waitForCount(rows(page), before + 1);
   if (name) await renameLast(page, name);
   return secret;
+}
+
+/** "Add sign-in method" → choose `type` → "Add"; returns the add dialog. */
+export async function addMethod(page, type) {
+  await page.click(byId("add-method"));
+  const add = page.locator(byId("add-method-dialog"));
+  await add.waitFor();
+  await selectMethodType(add, type);
+  await add.locator(byId("add-confirm")).click();
+  return add;
 }
 
 export async function selectMethodType(dialog, type) {

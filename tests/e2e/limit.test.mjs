@@ -1,7 +1,7 @@
 // The sixth authenticator is refused before any secret is shown, with the exact message.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useDemo, byId, signIn, enrolTotp, selectMethodType, rows, waitForCount } from "./harness.mjs";
+import { useDemo, byId, signIn, enrolTotp, addMethod, rows, waitForCount } from "./harness.mjs";
 
 const LIMIT_MESSAGE =
   "You can't set up Microsoft Authenticator because you already have five authenticator apps or hardware tokens. Please contact your administrator to delete one of your authenticator apps or hardware tokens.";
@@ -17,11 +17,7 @@ test("a sixth authenticator app shows the limit message and no secret", async ()
   for (let i = 3; i <= 5; i++) await enrolTotp(page);
   await waitForCount(rows(page), 5);
 
-  await page.click(byId("add-method"));
-  const add = page.locator(byId("add-method-dialog"));
-  await add.waitFor();
-  await selectMethodType(add, "totp");
-  await add.locator(byId("add-confirm")).click();
+  const add = await addMethod(page, "totp");
   const error = add.locator(byId("error"));
   await error.waitFor();
   assert.equal((await error.textContent()).trim(), LIMIT_MESSAGE);
