@@ -14,6 +14,7 @@ pub mod methods;
 pub mod otpauth;
 pub mod phone;
 pub mod qr;
+pub mod screens;
 mod secret;
 pub mod totp;
 

@@ -93,6 +93,32 @@ impl MethodType {
         self.usable_for().contains(&Usage::Mfa)
     }
 
+    /// Usable for self-service password reset.
+    pub fn usable_for_reset(self) -> bool {
+        self.usable_for().contains(&Usage::Sspr)
+    }
+
+    /// This build has an enrolment path for the type (UI and server). A new method type
+    /// becomes enrolable here, in one place, when its `methods/<type>` folders land.
+    pub fn enrolable(self) -> bool {
+        matches!(self, MethodType::AuthenticatorPush | MethodType::Totp)
+    }
+
+    /// Digits of the one-time codes that prove the method, when it is proven by a typed
+    /// code (step-up, sign-in); `None` for methods proven otherwise (or not yet at all).
+    pub fn code_digits(self) -> Option<u8> {
+        match self {
+            // The enrolment default of the server (`TotpParams::default()`).
+            MethodType::AuthenticatorPush | MethodType::Totp => Some(6),
+            _ => None,
+        }
+    }
+
+    /// Step-up and sign-in can check a typed code for this type in this build.
+    pub fn verifiable_by_code(self) -> bool {
+        self.code_digits().is_some()
+    }
+
     /// Authenticator apps and hardware tokens count toward the per-user limit.
     pub fn counts_toward_authenticator_limit(self) -> bool {
         matches!(self, MethodType::AuthenticatorPush | MethodType::Totp)
@@ -155,6 +181,10 @@ impl DefaultMode {
             DefaultMode::Call => "call",
             DefaultMode::Key => "key",
         }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == name)
     }
 }
 
@@ -349,7 +379,29 @@ mod tests {
             assert_eq!(t.counts_toward_authenticator_limit(), counts, "{t}");
             assert_eq!(MethodType::parse(t.as_str()), Some(t));
             assert_eq!(t.default_modes(None).is_empty(), !mfa);
+            assert_eq!(t.usable_for_reset(), sspr, "{t}");
         }
+        for mode in DefaultMode::ALL {
+            assert_eq!(DefaultMode::parse(mode.as_str()), Some(mode));
+        }
+        assert_eq!(DefaultMode::parse("push"), None);
+    }
+
+    #[test]
+    fn capabilities_of_this_build() {
+        let enrolable: Vec<_> = MethodType::ALL
+            .into_iter()
+            .filter(|t| t.enrolable())
+            .collect();
+        assert_eq!(enrolable, [AuthenticatorPush, Totp]);
+        for t in MethodType::ALL {
+            // Whatever is proven by a code is a two-step method with 6-digit codes.
+            if t.verifiable_by_code() {
+                assert!(t.is_two_step(), "{t}");
+                assert_eq!(t.code_digits(), Some(6), "{t}");
+            }
+        }
+        assert!(!Email.verifiable_by_code());
     }
 
     #[test]

@@ -50,32 +50,25 @@ impl OtpAuthUri {
 
         let mut secret = None;
         let mut issuer_param = None;
-        let mut params = TotpParams::default();
+        let TotpParams {
+            mut algorithm,
+            mut digits,
+            mut period,
+        } = TotpParams::default();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let value = decode(&value.replace('+', " "))?;
             match key.to_ascii_lowercase().as_str() {
                 "secret" => secret = Some(Secret::from_base32(&value)?),
                 "issuer" => issuer_param = Some(value),
-                "algorithm" => params.algorithm = Algorithm::parse(&value)?,
-                "digits" => {
-                    params.digits = value
-                        .parse()
-                        .ok()
-                        .filter(|d| (6..=8).contains(d))
-                        .ok_or(CoreError::InvalidDigits(value))?
-                }
-                "period" => {
-                    params.period = value
-                        .parse()
-                        .ok()
-                        .filter(|p| *p > 0)
-                        .ok_or(CoreError::InvalidPeriod(value))?
-                }
+                "algorithm" => algorithm = Algorithm::parse(&value)?,
+                "digits" => digits = value.parse().map_err(|_| CoreError::InvalidDigits(value))?,
+                "period" => period = value.parse().map_err(|_| CoreError::InvalidPeriod(value))?,
                 // Unknown parameters (image, color, …) are ignored as apps do.
                 _ => {}
             }
         }
+        let params = TotpParams::new(algorithm, digits, period)?;
         let secret = secret.ok_or(CoreError::MissingSecret)?;
 
         let (label_issuer, account) = split_label(raw_label)?;

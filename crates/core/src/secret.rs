@@ -1,12 +1,26 @@
 use crate::CoreError;
+use subtle::ConstantTimeEq;
 
 /// Length of a generated secret: 160 bits, the size RFC 4226 recommends for HMAC-SHA1.
 pub const SECRET_LEN: usize = 20;
 
 /// A shared TOTP secret (raw key bytes). Generated secrets are [`SECRET_LEN`] bytes;
 /// parsed ones may be any non-empty length (the RFC 6238 vectors use 20, 32 and 64).
-#[derive(Clone, PartialEq, Eq)]
+///
+/// The bytes are wiped when the value is dropped (the wizard drops it when it closes,
+/// the server after encrypting it), and equality takes the same time wherever the
+/// first difference is.
+#[derive(Clone, zeroize::ZeroizeOnDrop)]
 pub struct Secret(Vec<u8>);
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        // Unequal lengths return early: the length of a secret is not secret.
+        self.0.ct_eq(&other.0).into()
+    }
+}
+
+impl Eq for Secret {}
 
 impl Secret {
     /// A secret from bytes the caller drew from a CSPRNG (pure; tests pass fixed bytes).
@@ -139,6 +153,18 @@ mod tests {
             text.chars()
                 .all(|c| c.is_ascii_uppercase() || ('2'..='7').contains(&c))
         );
+    }
+
+    #[test]
+    fn equality_compares_every_byte() {
+        let a = Secret::from_bytes(b"12345678901234567890").unwrap();
+        assert_eq!(a, Secret::from_base32(&a.to_base32()).unwrap());
+        assert_ne!(a, Secret::from_bytes(b"12345678901234567891").unwrap());
+        assert_ne!(a, Secret::from_bytes(b"1234567890123456789").unwrap());
+        // Wiping is what ZeroizeOnDrop runs on drop; check it clears the key bytes.
+        let mut wiped = a.clone();
+        zeroize::Zeroize::zeroize(&mut wiped.0);
+        assert!(wiped.0.is_empty());
     }
 
     #[test]

@@ -93,6 +93,22 @@ pub enum Verification {
 }
 
 impl TotpParams {
+    /// Parameters as an enrolment or a URI states them: 6–8 digits, a period of 1 s to
+    /// 1 h (an app shows nothing useful outside these).
+    pub fn new(algorithm: Algorithm, digits: u8, period: u32) -> Result<Self, CoreError> {
+        if !(6..=8).contains(&digits) {
+            return Err(CoreError::InvalidDigits(digits.to_string()));
+        }
+        if !(1..=3600).contains(&period) {
+            return Err(CoreError::InvalidPeriod(period.to_string()));
+        }
+        Ok(Self {
+            algorithm,
+            digits,
+            period,
+        })
+    }
+
     /// The time step that contains `unix_time`.
     pub fn step_at(&self, unix_time: u64) -> u64 {
         unix_time / u64::from(self.period.max(1))
@@ -132,7 +148,9 @@ impl TotpParams {
         unix_time: u64,
         window: Window,
     ) -> Result<Verification, CoreError> {
-        let code = normalize_code(typed, self.digits)?;
+        let code = check_code(typed, self.digits).map_err(|_| CoreError::MalformedCode {
+            expected: self.digits,
+        })?;
         let now = self.step_at(unix_time);
         let outer = window.accept.saturating_add(window.drift);
         for distance in 0..=outer {
@@ -158,11 +176,52 @@ impl TotpParams {
         }
         Ok(Verification::Invalid)
     }
+
+    /// Checks a code typed during enrolment against the new secret at `unix_time`: the
+    /// normalised code, or why it was refused (the wizard's local check before sending).
+    pub fn check(
+        &self,
+        secret: &[u8],
+        typed: &str,
+        unix_time: u64,
+        window: Window,
+    ) -> Result<String, CodeRefusal> {
+        let code = check_code(typed, self.digits)?;
+        match self.verify(secret, &code, unix_time, window) {
+            Ok(Verification::Valid { .. }) => Ok(code),
+            Ok(Verification::Drift { offset, .. }) => Err(CodeRefusal::Drift { offset }),
+            Ok(Verification::Invalid) => Err(CodeRefusal::Wrong),
+            Err(_) => Err(CodeRefusal::Malformed {
+                digits: self.digits,
+            }),
+        }
+    }
 }
 
-/// Strips what people paste around a code (spaces, dashes, dots) and checks that
-/// exactly `digits` ASCII digits remain.
-pub fn normalize_code(typed: &str, digits: u8) -> Result<String, CoreError> {
+/// Why a typed code was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeRefusal {
+    /// Not exactly `digits` digits once spaces and dashes are removed: not a guess, so
+    /// nothing was compared (and no rate limit counts it).
+    Malformed { digits: u8 },
+    /// The code matches no time step near now.
+    Wrong,
+    /// The code matches a step `offset` steps from now, outside the accepted window:
+    /// the phone's clock is probably wrong.
+    Drift { offset: i64 },
+}
+
+/// Longest input looked at: a code with generous separators, not a pasted document.
+const MAX_TYPED_LEN: usize = 32;
+
+/// The one shape check of a typed code (enrolment, step-up, sign-in; browser and
+/// server): strips what people paste around a code (spaces, dashes, dots) and checks
+/// that exactly `digits` ASCII digits remain.
+pub fn check_code(typed: &str, digits: u8) -> Result<String, CodeRefusal> {
+    let refused = CodeRefusal::Malformed { digits };
+    if typed.len() > MAX_TYPED_LEN {
+        return Err(refused);
+    }
     let code: String = typed
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '\u{2010}'..='\u{2015}'))
@@ -170,7 +229,7 @@ pub fn normalize_code(typed: &str, digits: u8) -> Result<String, CoreError> {
     if code.len() == usize::from(digits) && code.bytes().all(|b| b.is_ascii_digit()) {
         Ok(code)
     } else {
-        Err(CoreError::MalformedCode { expected: digits })
+        Err(refused)
     }
 }
 
@@ -339,20 +398,67 @@ mod tests {
     }
 
     #[test]
-    fn malformed_codes_are_errors_not_mismatches() {
+    fn malformed_codes_are_refused_not_compared() {
+        let malformed = Err(CodeRefusal::Malformed { digits: 6 });
+        assert_eq!(check_code("12345", 6), malformed);
+        assert_eq!(check_code("12a456", 6), malformed);
+        assert_eq!(check_code("١٢٣٤٥٦", 6), malformed);
         assert_eq!(
-            normalize_code("12345", 6),
+            check_code(&format!("123456{}", " ".repeat(40)), 6),
+            malformed
+        );
+        assert_eq!(check_code("123 456", 6).as_deref(), Ok("123456"));
+        assert_eq!(check_code("1234-5678", 8).as_deref(), Ok("12345678"));
+        assert_eq!(
+            TotpParams::default().verify(b"k", "12345", 0, Window::default()),
             Err(CoreError::MalformedCode { expected: 6 })
         );
+    }
+
+    #[test]
+    fn enrolment_check_names_each_refusal() {
+        let p = TotpParams::default();
+        let secret = rfc6238::SEED_SHA1;
+        let now = 1_700_000_015;
+        let step = p.step_at(now);
+        let code = p.code_at_step(secret, step);
+        let typed = format!("{} {}", &code[..3], &code[3..]);
+        assert_eq!(p.check(secret, &typed, now, Window::default()), Ok(code));
+        let drifted = p.code_at_step(secret, step + 4);
         assert_eq!(
-            normalize_code("12a456", 6),
-            Err(CoreError::MalformedCode { expected: 6 })
+            p.check(secret, &drifted, now, Window::default()),
+            Err(CodeRefusal::Drift { offset: 4 })
+        );
+        let wrong = p.code_at_step(secret, step + 100);
+        assert_eq!(
+            p.check(secret, &wrong, now, Window::default()),
+            Err(CodeRefusal::Wrong)
         );
         assert_eq!(
-            normalize_code("١٢٣٤٥٦", 6),
-            Err(CoreError::MalformedCode { expected: 6 })
+            p.check(secret, "abc", now, Window::default()),
+            Err(CodeRefusal::Malformed { digits: 6 })
         );
-        assert_eq!(normalize_code("123 456", 6).as_deref(), Ok("123456"));
+    }
+
+    #[test]
+    fn params_are_validated() {
+        assert_eq!(
+            TotpParams::new(Algorithm::Sha1, 6, 30),
+            Ok(TotpParams::default())
+        );
+        assert!(TotpParams::new(Algorithm::Sha256, 8, 60).is_ok());
+        assert_eq!(
+            TotpParams::new(Algorithm::Sha1, 5, 30),
+            Err(CoreError::InvalidDigits("5".into()))
+        );
+        assert_eq!(
+            TotpParams::new(Algorithm::Sha1, 9, 30),
+            Err(CoreError::InvalidDigits("9".into()))
+        );
+        assert_eq!(
+            TotpParams::new(Algorithm::Sha1, 6, 0),
+            Err(CoreError::InvalidPeriod("0".into()))
+        );
     }
 
     #[test]

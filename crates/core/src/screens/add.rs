@@ -1,0 +1,87 @@
+//! Screen B: which method types "Add a method" offers, and whether the chosen one may
+//! be added (checked before any secret exists; the server checks again).
+
+use crate::CoreError;
+use crate::api::SecurityInfo;
+use crate::methods::MethodType;
+
+/// Types this build can enrol that the policy allows and the host offers, in the
+/// product's order.
+pub fn options(info: &SecurityInfo, host_offers: impl Fn(MethodType) -> bool) -> Vec<MethodType> {
+    MethodType::ALL
+        .into_iter()
+        .filter(|t| t.enrolable() && info.policy.allowed_methods.contains(t) && host_offers(*t))
+        .collect()
+}
+
+/// May `chosen` be added next to the user's methods under their policy?
+pub fn check(info: &SecurityInfo, chosen: MethodType) -> Result<(), CoreError> {
+    let existing: Vec<MethodType> = info.methods.iter().map(|m| m.method_type).collect();
+    info.policy.rules().check_add(chosen, &existing)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::api::{Method, Policy, StepUp};
+
+    pub(crate) fn info(types: &[MethodType]) -> SecurityInfo {
+        SecurityInfo {
+            methods: types
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Method {
+                    id: format!("m{i}"),
+                    method_type: *t,
+                    name: format!("{t} {i}"),
+                    detail: None,
+                    phone_kind: None,
+                    usable_for: t.usable_for().to_vec(),
+                    default_modes: t.default_modes(None).to_vec(),
+                    created_at: i as i64,
+                    last_used_at: None,
+                })
+                .collect(),
+            default_method: None,
+            policy: Policy {
+                allowed_methods: MethodType::ALL.to_vec(),
+                max_authenticators: 2,
+                allow_delete_last_mfa_method: false,
+                step_up_window_secs: 300,
+                security_questions_required: 3,
+                security_questions: Vec::new(),
+                authenticator_name: "Microsoft Authenticator".into(),
+            },
+            step_up: StepUp {
+                required: false,
+                fresh_until: None,
+            },
+            server_time: 0,
+        }
+    }
+
+    #[test]
+    fn offers_what_is_enrolable_allowed_and_offered() {
+        let mut i = info(&[]);
+        assert_eq!(
+            options(&i, |_| true),
+            [MethodType::AuthenticatorPush, MethodType::Totp]
+        );
+        assert_eq!(
+            options(&i, |t| t != MethodType::Totp),
+            [MethodType::AuthenticatorPush]
+        );
+        i.policy.allowed_methods = vec![MethodType::Totp, MethodType::Email];
+        assert_eq!(options(&i, |_| true), [MethodType::Totp]);
+    }
+
+    #[test]
+    fn the_limit_refuses_before_any_secret() {
+        let i = info(&[MethodType::Totp, MethodType::AuthenticatorPush]);
+        assert_eq!(
+            check(&i, MethodType::Totp),
+            Err(CoreError::LimitReached { max: 2 })
+        );
+        assert_eq!(check(&info(&[MethodType::Totp]), MethodType::Totp), Ok(()));
+    }
+}

@@ -1,0 +1,9 @@
+//! One plain model per screen: state and decisions the components only render and call,
+//! so every transition and rule is tested natively (the components hold signals of
+//! these types, or call these functions from derived signals).
+
+pub mod add;
+pub mod default_choice;
+pub mod delete;
+pub mod verify;
+pub mod wizard;

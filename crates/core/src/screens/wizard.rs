@@ -1,0 +1,242 @@
+//! Screen C: the authenticator wizard's steps and paths.
+//!
+//! Both paths share the steps "Set up your account" → "Scan the QR code"; the product's
+//! own app adds "Get the app" first. The push path (approve a test notification) slots
+//! in as another [`Step`] after [`Step::Scan`] on [`Path::App`].
+
+/// The wizard's screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    GetApp,
+    SetUp,
+    Scan,
+    Code,
+    Done,
+}
+
+/// Which app the person uses: the product's own app (all steps), or "a different
+/// authenticator app" (no download step, generic wording).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path {
+    App,
+    OtherApp,
+}
+
+impl Path {
+    /// The numbered steps ("Step n of m"); [`Step::Done`] is not numbered.
+    pub fn steps(self) -> &'static [Step] {
+        match self {
+            Path::App => &[Step::GetApp, Step::SetUp, Step::Scan, Step::Code],
+            Path::OtherApp => &[Step::SetUp, Step::Scan, Step::Code],
+        }
+    }
+}
+
+/// What "Next" (or Enter) asks the component to do besides showing the new step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Only the step changed.
+    Moved,
+    /// Open an enrolment on the server (limit, policy and step-up are checked there
+    /// before any secret exists); call [`Wizard::enrolment_opened`] when it answers.
+    OpenEnrolment,
+    /// Check the typed code and send it; call [`Wizard::code_accepted`] on success.
+    SubmitCode,
+    /// The wizard is finished: close it.
+    Close,
+}
+
+/// Where the wizard is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wizard {
+    path: Path,
+    step: Step,
+    /// An enrolment is open (the QR code can be shown).
+    enrolment: bool,
+}
+
+impl Wizard {
+    /// A wizard at its first step; `other_app` starts on the code-only path.
+    pub fn new(other_app: bool) -> Self {
+        let path = if other_app { Path::OtherApp } else { Path::App };
+        Self {
+            path,
+            step: path.steps()[0],
+            enrolment: false,
+        }
+    }
+
+    pub fn step(&self) -> Step {
+        self.step
+    }
+
+    pub fn path(&self) -> Path {
+        self.path
+    }
+
+    pub fn has_enrolment(&self) -> bool {
+        self.enrolment
+    }
+
+    /// "Step n of m" as (n, m), 1-based; `None` on [`Step::Done`].
+    pub fn position(&self) -> Option<(usize, usize)> {
+        let steps = self.path.steps();
+        let i = steps.iter().position(|s| *s == self.step)?;
+        Some((i + 1, steps.len()))
+    }
+
+    /// "Back" is offered after the first step, and not once the method exists.
+    pub fn can_go_back(&self) -> bool {
+        self.step != Step::Done && self.position().is_some_and(|(n, _)| n > 1)
+    }
+
+    /// "I want to set up a different method" is offered on the first step only.
+    pub fn offers_other_method(&self) -> bool {
+        matches!(self.step, Step::GetApp | Step::SetUp)
+            && self.position() == Some((1, self.path.steps().len()))
+    }
+
+    /// "Next" on the current step.
+    pub fn next(&mut self) -> Next {
+        match self.step {
+            Step::GetApp => self.go(Step::SetUp),
+            Step::SetUp if self.enrolment => self.go(Step::Scan),
+            Step::SetUp => Next::OpenEnrolment,
+            Step::Scan if self.enrolment => self.go(Step::Code),
+            // The QR code is not there yet: nothing to move on from.
+            Step::Scan => Next::Moved,
+            Step::Code => Next::SubmitCode,
+            Step::Done => Next::Close,
+        }
+    }
+
+    /// One step back on the current path.
+    pub fn back(&mut self) {
+        if self.can_go_back() {
+            let steps = self.path.steps();
+            if let Some(i) = steps.iter().position(|s| *s == self.step) {
+                self.step = steps[i - 1];
+            }
+        }
+    }
+
+    /// "I want to use a different authenticator app" (on "Get the app").
+    pub fn use_other_app(&mut self) {
+        self.path = Path::OtherApp;
+        self.step = Step::SetUp;
+    }
+
+    /// The server opened the enrolment: show the QR code.
+    pub fn enrolment_opened(&mut self) {
+        self.enrolment = true;
+        self.step = Step::Scan;
+    }
+
+    /// The server refused the code because the enrolment expired: the next attempt
+    /// needs a new enrolment (and a new secret).
+    pub fn enrolment_expired(&mut self) {
+        self.enrolment = false;
+    }
+
+    /// The server stored the method.
+    pub fn code_accepted(&mut self) {
+        self.step = Step::Done;
+    }
+
+    fn go(&mut self, to: Step) -> Next {
+        self.step = to;
+        Next::Moved
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_path_walks_every_step() {
+        let mut w = Wizard::new(false);
+        assert_eq!((w.step(), w.position()), (Step::GetApp, Some((1, 4))));
+        assert!(w.offers_other_method() && !w.can_go_back());
+        assert_eq!(w.next(), Next::Moved);
+        assert_eq!((w.step(), w.position()), (Step::SetUp, Some((2, 4))));
+        assert!(!w.offers_other_method() && w.can_go_back());
+        assert_eq!(w.next(), Next::OpenEnrolment);
+        assert_eq!(w.step(), Step::SetUp, "waits for the server");
+        w.enrolment_opened();
+        assert_eq!((w.step(), w.position()), (Step::Scan, Some((3, 4))));
+        assert_eq!(w.next(), Next::Moved);
+        assert_eq!((w.step(), w.position()), (Step::Code, Some((4, 4))));
+        assert_eq!(w.next(), Next::SubmitCode);
+        w.code_accepted();
+        assert_eq!((w.step(), w.position()), (Step::Done, None));
+        assert!(!w.can_go_back() && !w.offers_other_method());
+        assert_eq!(w.next(), Next::Close);
+    }
+
+    #[test]
+    fn other_app_path_skips_the_download() {
+        let mut w = Wizard::new(true);
+        assert_eq!(
+            (w.path(), w.step(), w.position()),
+            (Path::OtherApp, Step::SetUp, Some((1, 3)))
+        );
+        assert!(w.offers_other_method() && !w.can_go_back());
+        assert_eq!(w.next(), Next::OpenEnrolment);
+        w.enrolment_opened();
+        assert_eq!(w.position(), Some((2, 3)));
+        w.next();
+        assert_eq!((w.step(), w.position()), (Step::Code, Some((3, 3))));
+    }
+
+    #[test]
+    fn switching_to_another_app_from_get_the_app() {
+        let mut w = Wizard::new(false);
+        w.use_other_app();
+        assert_eq!(
+            (w.path(), w.step(), w.position()),
+            (Path::OtherApp, Step::SetUp, Some((1, 3)))
+        );
+        assert!(w.offers_other_method(), "first step of the new path");
+        w.back();
+        assert_eq!(w.step(), Step::SetUp, "nothing before the first step");
+    }
+
+    #[test]
+    fn back_walks_the_path_and_keeps_the_enrolment() {
+        let mut w = Wizard::new(false);
+        w.next();
+        w.next();
+        w.enrolment_opened();
+        w.next();
+        assert_eq!(w.step(), Step::Code);
+        w.back();
+        assert_eq!(w.step(), Step::Scan);
+        w.back();
+        assert_eq!(w.step(), Step::SetUp);
+        // The open enrolment (and its secret) is reused: no second request.
+        assert_eq!(w.next(), Next::Moved);
+        assert_eq!(w.step(), Step::Scan);
+        w.back();
+        w.back();
+        assert_eq!(w.step(), Step::GetApp);
+        w.back();
+        assert_eq!(w.step(), Step::GetApp);
+    }
+
+    #[test]
+    fn an_expired_enrolment_is_opened_again() {
+        let mut w = Wizard::new(true);
+        w.next();
+        w.enrolment_opened();
+        w.next();
+        w.enrolment_expired();
+        assert!(!w.has_enrolment());
+        assert_eq!(w.step(), Step::Code, "the error shows on the code step");
+        w.back();
+        assert_eq!(w.next(), Next::Moved, "no QR without an enrolment");
+        assert_eq!(w.step(), Step::Scan);
+        w.back();
+        assert_eq!(w.next(), Next::OpenEnrolment);
+    }
+}
