@@ -97,7 +97,7 @@ impl Wizard {
     }
 
     /// "Next" on the current step.
-    pub fn next(&mut self) -> Next {
+    pub fn forward(&mut self) -> Next {
         match self.step {
             Step::GetApp => self.go(Step::SetUp),
             Step::SetUp if self.enrolment => self.go(Step::Scan),
@@ -158,20 +158,20 @@ mod tests {
         let mut w = Wizard::new(false);
         assert_eq!((w.step(), w.position()), (Step::GetApp, Some((1, 4))));
         assert!(w.offers_other_method() && !w.can_go_back());
-        assert_eq!(w.next(), Next::Moved);
+        assert_eq!(w.forward(), Next::Moved);
         assert_eq!((w.step(), w.position()), (Step::SetUp, Some((2, 4))));
         assert!(!w.offers_other_method() && w.can_go_back());
-        assert_eq!(w.next(), Next::OpenEnrolment);
+        assert_eq!(w.forward(), Next::OpenEnrolment);
         assert_eq!(w.step(), Step::SetUp, "waits for the server");
         w.enrolment_opened();
         assert_eq!((w.step(), w.position()), (Step::Scan, Some((3, 4))));
-        assert_eq!(w.next(), Next::Moved);
+        assert_eq!(w.forward(), Next::Moved);
         assert_eq!((w.step(), w.position()), (Step::Code, Some((4, 4))));
-        assert_eq!(w.next(), Next::SubmitCode);
+        assert_eq!(w.forward(), Next::SubmitCode);
         w.code_accepted();
         assert_eq!((w.step(), w.position()), (Step::Done, None));
         assert!(!w.can_go_back() && !w.offers_other_method());
-        assert_eq!(w.next(), Next::Close);
+        assert_eq!(w.forward(), Next::Close);
     }
 
     #[test]
@@ -182,10 +182,10 @@ mod tests {
             (Path::OtherApp, Step::SetUp, Some((1, 3)))
         );
         assert!(w.offers_other_method() && !w.can_go_back());
-        assert_eq!(w.next(), Next::OpenEnrolment);
+        assert_eq!(w.forward(), Next::OpenEnrolment);
         w.enrolment_opened();
         assert_eq!(w.position(), Some((2, 3)));
-        w.next();
+        w.forward();
         assert_eq!((w.step(), w.position()), (Step::Code, Some((3, 3))));
     }
 
@@ -205,17 +205,17 @@ mod tests {
     #[test]
     fn back_walks_the_path_and_keeps_the_enrolment() {
         let mut w = Wizard::new(false);
-        w.next();
-        w.next();
+        w.forward();
+        w.forward();
         w.enrolment_opened();
-        w.next();
+        w.forward();
         assert_eq!(w.step(), Step::Code);
         w.back();
         assert_eq!(w.step(), Step::Scan);
         w.back();
         assert_eq!(w.step(), Step::SetUp);
         // The open enrolment (and its secret) is reused: no second request.
-        assert_eq!(w.next(), Next::Moved);
+        assert_eq!(w.forward(), Next::Moved);
         assert_eq!(w.step(), Step::Scan);
         w.back();
         w.back();
@@ -227,16 +227,16 @@ mod tests {
     #[test]
     fn an_expired_enrolment_is_opened_again() {
         let mut w = Wizard::new(true);
-        w.next();
+        w.forward();
         w.enrolment_opened();
-        w.next();
+        w.forward();
         w.enrolment_expired();
         assert!(!w.has_enrolment());
         assert_eq!(w.step(), Step::Code, "the error shows on the code step");
         w.back();
-        assert_eq!(w.next(), Next::Moved, "no QR without an enrolment");
+        assert_eq!(w.forward(), Next::Moved, "no QR without an enrolment");
         assert_eq!(w.step(), Step::Scan);
         w.back();
-        assert_eq!(w.next(), Next::OpenEnrolment);
+        assert_eq!(w.forward(), Next::OpenEnrolment);
     }
 }
