@@ -1,16 +1,26 @@
 //! Administrator operations — the limit message sends people to an administrator, who
 //! acts through the admin API (a JWT with the admin role) or the `admin` subcommand.
 
-use crate::api::TAG;
-use crate::app::AppState;
 use crate::auth::Caller;
 use crate::config::AdminCommand;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::openapi::{ProblemResponse, TAG};
+use crate::rules::{self, check_id, valid_subject};
+use crate::state::AppState;
 use crate::store;
 use axum::extract::State;
 use axum::http::StatusCode;
-use security_info_core::api::{DefaultMethodResponse, Method, Problem};
+use security_info_core::api::{DefaultMethodResponse, Method};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api_list))
+        .routes(routes!(api_delete))
+        .routes(routes!(api_reset))
+}
 
 pub async fn list_methods(db: &Db, subject: &str) -> ApiResult<Vec<Method>> {
     known_shape(subject)?;
@@ -18,7 +28,7 @@ pub async fn list_methods(db: &Db, subject: &str) -> ApiResult<Vec<Method>> {
     let user = store::user_by_subject(&mut conn, subject)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(store::api_methods(
+    Ok(rules::api_methods(
         &store::methods_of(&mut conn, &user.id).await?,
     ))
 }
@@ -30,15 +40,15 @@ pub async fn delete_method(
     method_id: &str,
 ) -> ApiResult<DefaultMethodResponse> {
     known_shape(subject)?;
-    crate::api::check_id(method_id)?;
+    check_id(method_id)?;
     let mut tx = db.begin_write().await?;
     let found = store::user_by_subject(&mut tx, subject)
         .await?
         .ok_or(ApiError::NotFound)?;
     let user = store::lock_user(&mut tx, &found.id).await?;
     store::delete_method(&mut tx, &user.id, method_id).await?;
-    let remaining = store::api_methods(&store::methods_of(&mut tx, &user.id).await?);
-    let default = store::default_after_delete(&user, &remaining);
+    let remaining = rules::api_methods(&store::methods_of(&mut tx, &user.id).await?);
+    let default = rules::current_default(&user, &remaining);
     store::set_default(&mut tx, &user.id, default.as_ref()).await?;
     tx.commit().await?;
     tracing::info!(user = %user.id, method = %method_id, "administrator deleted a method");
@@ -62,7 +72,7 @@ pub async fn reset_user(db: &Db, subject: &str) -> ApiResult<()> {
 
 /// A subject that cannot exist is simply not found.
 fn known_shape(subject: &str) -> ApiResult<()> {
-    if crate::api::valid_subject(subject) {
+    if valid_subject(subject) {
         Ok(())
     } else {
         Err(ApiError::NotFound)
@@ -82,12 +92,12 @@ fn require_admin(caller: &Caller) -> ApiResult<()> {
     params(("subject" = String, Path, description = "the user's JWT sub")),
     responses(
         (status = 200, body = Vec<Method>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
     ),
     security(("bearer" = [])))]
-pub async fn api_list(
+async fn api_list(
     State(state): State<AppState>,
     caller: Caller,
     Path(subject): Path<String>,
@@ -102,12 +112,12 @@ pub async fn api_list(
            ("id" = String, Path, description = "method id")),
     responses(
         (status = 200, body = DefaultMethodResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
     ),
     security(("bearer" = [])))]
-pub async fn api_delete(
+async fn api_delete(
     State(state): State<AppState>,
     caller: Caller,
     Path((subject, id)): Path<(String, String)>,
@@ -121,12 +131,12 @@ pub async fn api_delete(
     params(("subject" = String, Path, description = "the user's JWT sub")),
     responses(
         (status = 204, description = "reset"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
     ),
     security(("bearer" = [])))]
-pub async fn api_reset(
+async fn api_reset(
     State(state): State<AppState>,
     caller: Caller,
     Path(subject): Path<String>,
@@ -149,8 +159,7 @@ pub async fn run_cli(db: &Db, command: AdminCommand) -> Result<(), ApiError> {
             reset_user(db, &subject).await?;
             Ok(format!("reset {subject}"))
         }
-    }
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    }?;
     println!("{output}");
     Ok(())
 }

@@ -1,13 +1,14 @@
-//! The server's one error type and its RFC 9457 rendering, plus a JSON extractor whose
-//! rejections are problems too (axum's own would answer 415/422 in plain text).
+//! The server's one error type and its RFC 9457 rendering, plus JSON and path
+//! extractors whose rejections are problems too (axum's own would answer 415/422 in
+//! plain text).
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
+use crate::crypto::KeyError;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::header::InvalidHeaderValue;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use security_info_core::api::{ErrorCode, PROBLEM_JSON, Problem};
-use serde::de::DeserializeOwned;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -35,8 +36,21 @@ pub enum ApiError {
     Expired,
     #[error("rate limited for {0} s")]
     RateLimited(u64),
+    // Failures of the server itself (500): the cause goes to the log, never to the client.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("keys or randomness: {0}")]
+    Key(#[from] KeyError),
+    #[error("password hash: {0}")]
+    PasswordHash(#[from] argon2::password_hash::Error),
+    #[error("token signing: {0}")]
+    Jwt(#[from] jsonwebtoken::errors::Error),
+    #[error("background task: {0}")]
+    Join(#[from] tokio::task::JoinError),
+    #[error("header value: {0}")]
+    Header(#[from] InvalidHeaderValue),
+    #[error("JSON output: {0}")]
+    Output(#[from] serde_json::Error),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -76,17 +90,24 @@ impl ApiError {
                 p
             }
             // The cause goes to the log, not to the client.
-            ApiError::Database(_) | ApiError::Internal(_) => Problem::new(ErrorCode::Internal),
+            ApiError::Database(_)
+            | ApiError::Key(_)
+            | ApiError::PasswordHash(_)
+            | ApiError::Jwt(_)
+            | ApiError::Join(_)
+            | ApiError::Header(_)
+            | ApiError::Output(_)
+            | ApiError::Internal(_) => Problem::new(ErrorCode::Internal),
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if matches!(self, ApiError::Database(_) | ApiError::Internal(_)) {
+        let problem = self.problem();
+        if problem.code == ErrorCode::Internal {
             tracing::error!(error = %self, "request failed");
         }
-        let problem = self.problem();
         let mut response = problem_response(&problem);
         if let ApiError::RateLimited(secs) = self {
             response
@@ -110,32 +131,23 @@ pub fn problem_response(problem: &Problem) -> Response {
 
 /// `axum::Json` whose rejections (wrong content type, syntax, unknown fields, wrong
 /// types, body too large) are 400 problems.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
 pub struct Json<T>(pub T);
 
-impl<T, S> FromRequest<S> for Json<T>
-where
-    T: DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Json(value)),
-            Err(rejection) => Err(ApiError::Validation(rejection_detail(&rejection))),
-        }
-    }
-}
-
-fn rejection_detail(rejection: &JsonRejection) -> String {
-    match rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            "expected Content-Type: application/json".into()
-        }
-        JsonRejection::BytesRejection(_) => "the request body is too large or unreadable".into(),
-        // serde's message names the field and may quote the input: keep it short.
-        other => other.body_text().chars().take(200).collect(),
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let detail = match rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                "expected Content-Type: application/json".into()
+            }
+            JsonRejection::BytesRejection(_) => {
+                "the request body is too large or unreadable".into()
+            }
+            // serde's message names the field and may quote the input: keep it short.
+            other => other.body_text().chars().take(200).collect(),
+        };
+        ApiError::Validation(detail)
     }
 }
 
@@ -147,20 +159,12 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
 
 /// `axum::extract::Path` whose rejections (e.g. a segment that is not UTF-8 after
 /// percent-decoding) are 404 problems: such a resource cannot exist.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct Path<T>(pub T);
 
-impl<T, S> FromRequestParts<S> for Path<T>
-where
-    T: DeserializeOwned + Send,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(value)| Path(value))
-            .map_err(|_| ApiError::NotFound)
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> Self {
+        ApiError::NotFound
     }
 }

@@ -1,21 +1,13 @@
-//! Reference REST backend of the security-info components (SPEC sections 5 and 6).
-
-mod admin;
-mod api;
-mod app;
-mod auth;
-mod config;
-mod crypto;
-mod db;
-mod demo;
-mod error;
-mod portal;
-mod store;
+//! The `security-info-server` binary: parses the command line, starts the logs, builds
+//! the state and serves the library's router (or runs an `admin` subcommand).
 
 use clap::Parser;
-use config::{Cli, Command, Config};
+use security_info_server::config::{Cli, Command, Config};
+use security_info_server::crypto::SecretBox;
+use security_info_server::db::Db;
+use security_info_server::jwt::JwtVerifier;
+use security_info_server::{AppState, admin, demo};
 use std::process::ExitCode;
-use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -55,20 +47,15 @@ fn init_logs(config: &Config) {
 }
 
 async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error::Error>> {
-    let db = db::Db::connect(&config.database_url).await?;
+    let db = Db::connect(&config.database_url).await?;
     if let Command::Admin(admin_command) = command {
         admin::run_cli(&db, admin_command).await?;
         return Ok(());
     }
-    let secrets = crypto::SecretBox::load(config.encryption_key.as_deref(), &config.key_file)?;
+    let secrets = SecretBox::load(config.encryption_key.as_deref(), &config.key_file)?;
     let demo_secret = config.demo.then(|| secrets.derived_demo_jwt_secret());
-    let jwt = auth::JwtVerifier::new(&config, demo_secret)?;
-    let state = app::AppState {
-        db,
-        config: Arc::new(config),
-        secrets: Arc::new(secrets),
-        jwt: Arc::new(jwt),
-    };
+    let jwt = JwtVerifier::new(&config, demo_secret)?;
+    let state = AppState::new(db, config, secrets, jwt);
     if state.config.demo {
         demo::seed(&state).await?;
         for (name, password) in demo::DEMO_USERS {
@@ -79,6 +66,6 @@ async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error:
             state.config.base_path
         );
     }
-    app::serve(state).await?;
+    security_info_server::serve(state).await?;
     Ok(())
 }

@@ -2,8 +2,8 @@
 //! the component through the npm package with a bearer token from the demo token
 //! endpoint, so CORS and JWT authentication are exercised the way a real portal uses them.
 
-use crate::app::{HTML_CSP, static_files};
 use crate::config::PortalConfig;
+use crate::web::{HTML_CSP, static_files};
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Json};

@@ -4,18 +4,13 @@
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use security_info_core::api::{DefaultMethod, Method};
-use security_info_core::methods::{DefaultMode, MethodFacts, MethodType};
+use security_info_core::methods::{DefaultMode, MethodType};
 use sqlx::AnyConnection;
 
-pub fn now() -> i64 {
-    i64::try_from(security_info_core::unix_now()).unwrap_or(i64::MAX)
-}
-
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+/// A Unix time as the database stores it. Every function here takes the time from its
+/// caller: the handler reads the clock once, so one request sees one "now".
+pub fn db_time(unix_secs: u64) -> i64 {
+    i64::try_from(unix_secs).unwrap_or(i64::MAX)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -31,8 +26,10 @@ pub struct UserRow {
 impl UserRow {
     pub fn default_pair(&self) -> Option<(String, DefaultMode)> {
         let id = self.default_method_id.clone()?;
-        let mode =
-            serde_json::from_value(serde_json::Value::String(self.default_mode.clone()?)).ok()?;
+        let stored = self.default_mode.as_deref()?;
+        let mode = DefaultMode::ALL
+            .into_iter()
+            .find(|m| m.as_str() == stored)?;
         Some((id, mode))
     }
 }
@@ -108,13 +105,14 @@ pub async fn ensure_user(
     subject: &str,
     account_name: &str,
     password_hash: Option<&str>,
+    now: u64,
 ) -> ApiResult<UserRow> {
     // Read first: most requests come from known users, and a write per request would
     // serialise every request on SQLite's single writer.
     if let Some(user) = user_by_subject(conn, subject).await? {
         return Ok(user);
     }
-    let id = crate::crypto::random_id().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let id = crate::crypto::random_id()?;
     sqlx::query(
         "INSERT INTO users (id, subject, account_name, password_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (subject) DO NOTHING",
@@ -123,7 +121,7 @@ pub async fn ensure_user(
     .bind(subject)
     .bind(account_name)
     .bind(password_hash)
-    .bind(now())
+    .bind(db_time(now))
     .execute(&mut *conn)
     .await?;
     user_by_subject(conn, subject)
@@ -166,28 +164,12 @@ pub async fn method_of(
     .ok_or(ApiError::NotFound)
 }
 
-pub fn api_methods(rows: &[MethodRow]) -> Vec<Method> {
-    rows.iter().filter_map(MethodRow::to_api).collect()
-}
-
-pub fn has_two_step(rows: &[MethodRow]) -> bool {
-    rows.iter()
-        .filter_map(MethodRow::kind)
-        .any(MethodType::is_two_step)
-}
-
-/// The stored default if it still names one of `methods` in a valid mode.
-pub fn current_default(user: &UserRow, methods: &[Method]) -> Option<DefaultMethod> {
-    security_info_core::methods::fallback_default(methods, user.default_pair())
-        .map(|(method_id, mode)| DefaultMethod { method_id, mode })
-}
-
 pub async fn set_default(
     conn: &mut AnyConnection,
     user_id: &str,
     default: Option<&DefaultMethod>,
 ) -> ApiResult<()> {
-    let mode = default.map(|d| mode_name(d.mode));
+    let mode = default.map(|d| d.mode.as_str());
     sqlx::query("UPDATE users SET default_method_id = $1, default_mode = $2 WHERE id = $3")
         .bind(default.map(|d| d.method_id.clone()))
         .bind(mode)
@@ -197,44 +179,28 @@ pub async fn set_default(
     Ok(())
 }
 
-pub fn mode_name(mode: DefaultMode) -> String {
-    match serde_json::to_value(mode) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
-/// After deleting a method: the next default in the core's order.
-pub fn default_after_delete(user: &UserRow, remaining: &[Method]) -> Option<DefaultMethod> {
-    let current = user.default_pair();
-    security_info_core::methods::fallback_default(remaining, current)
-        .map(|(method_id, mode)| DefaultMethod { method_id, mode })
-}
-
-/// After adding `added`: the core decides whether it becomes the default.
-pub fn default_with_added(
-    user: &UserRow,
-    existing: &[Method],
-    added: &Method,
-) -> Option<DefaultMethod> {
-    let current = security_info_core::methods::fallback_default(existing, user.default_pair());
-    security_info_core::methods::default_after_add(current, added)
-        .map(|(method_id, mode)| DefaultMethod { method_id, mode })
-}
-
 // ---- step-up freshness -------------------------------------------------------------
 
-pub async fn fresh_until(conn: &mut AnyConnection, holder: &str) -> ApiResult<Option<i64>> {
+pub async fn fresh_until(
+    conn: &mut AnyConnection,
+    holder: &str,
+    now: u64,
+) -> ApiResult<Option<i64>> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT fresh_until FROM freshness WHERE holder = $1")
         .bind(holder)
         .fetch_optional(conn)
         .await?;
-    Ok(row.map(|r| r.0).filter(|t| *t > now()))
+    Ok(row.map(|r| r.0).filter(|t| *t > db_time(now)))
 }
 
-pub async fn make_fresh(conn: &mut AnyConnection, holder: &str, until: i64) -> ApiResult<()> {
+pub async fn make_fresh(
+    conn: &mut AnyConnection,
+    holder: &str,
+    until: i64,
+    now: u64,
+) -> ApiResult<()> {
     sqlx::query("DELETE FROM freshness WHERE fresh_until <= $1")
-        .bind(now())
+        .bind(db_time(now))
         .execute(&mut *conn)
         .await?;
     sqlx::query(
@@ -252,7 +218,12 @@ pub async fn make_fresh(conn: &mut AnyConnection, holder: &str, until: i64) -> A
 
 /// Records that `step` was accepted for `method_id`; false when it already was (by any
 /// instance: the primary key decides).
-pub async fn claim_step(conn: &mut AnyConnection, method_id: &str, step: u64) -> ApiResult<bool> {
+pub async fn claim_step(
+    conn: &mut AnyConnection,
+    method_id: &str,
+    step: u64,
+    now: u64,
+) -> ApiResult<bool> {
     let step =
         i64::try_from(step).map_err(|_| ApiError::Validation("time step out of range".into()))?;
     let done = sqlx::query(
@@ -261,7 +232,7 @@ pub async fn claim_step(conn: &mut AnyConnection, method_id: &str, step: u64) ->
     )
     .bind(method_id)
     .bind(step)
-    .bind(now())
+    .bind(db_time(now))
     .execute(&mut *conn)
     .await?;
     // Steps older than the acceptance window can never match again: forget them.
@@ -273,9 +244,9 @@ pub async fn claim_step(conn: &mut AnyConnection, method_id: &str, step: u64) ->
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn touch_method(conn: &mut AnyConnection, method_id: &str) -> ApiResult<()> {
+pub async fn touch_method(conn: &mut AnyConnection, method_id: &str, now: u64) -> ApiResult<()> {
     sqlx::query("UPDATE methods SET last_used_at = $1 WHERE id = $2")
-        .bind(now())
+        .bind(db_time(now))
         .bind(method_id)
         .execute(conn)
         .await?;
@@ -295,8 +266,9 @@ pub async fn check_limit(
     conn: &mut AnyConnection,
     buckets: &[Bucket],
     window: u32,
+    now: u64,
 ) -> ApiResult<()> {
-    let now = now();
+    let now = db_time(now);
     let since = now - i64::from(window);
     for bucket in buckets {
         sqlx::query("DELETE FROM attempts WHERE bucket = $1 AND at <= $2")
@@ -320,13 +292,17 @@ pub async fn check_limit(
     Ok(())
 }
 
-pub async fn record_failure(conn: &mut AnyConnection, buckets: &[Bucket]) -> ApiResult<()> {
+pub async fn record_failure(
+    conn: &mut AnyConnection,
+    buckets: &[Bucket],
+    now: u64,
+) -> ApiResult<()> {
     for bucket in buckets {
-        let id = crate::crypto::random_id().map_err(|e| ApiError::Internal(e.to_string()))?;
+        let id = crate::crypto::random_id()?;
         sqlx::query("INSERT INTO attempts (id, bucket, at) VALUES ($1, $2, $3)")
             .bind(id)
             .bind(&bucket.key)
-            .bind(now())
+            .bind(db_time(now))
             .execute(&mut *conn)
             .await?;
     }
@@ -341,6 +317,7 @@ pub async fn limited_attempt(
     db: &Db,
     buckets: &mut [Bucket],
     window: u32,
+    now: u64,
     check: impl FnOnce() -> bool,
 ) -> ApiResult<bool> {
     buckets.sort_by(|a, b| a.key.cmp(&b.key));
@@ -351,14 +328,14 @@ pub async fn limited_attempt(
              ON CONFLICT (bucket) DO UPDATE SET touched = excluded.touched",
         )
         .bind(&bucket.key)
-        .bind(now())
+        .bind(db_time(now))
         .execute(&mut *tx)
         .await?;
     }
-    check_limit(&mut tx, buckets, window).await?;
+    check_limit(&mut tx, buckets, window, now).await?;
     let ok = check();
     if !ok {
-        record_failure(&mut tx, buckets).await?;
+        record_failure(&mut tx, buckets, now).await?;
     }
     tx.commit().await?;
     Ok(ok)
@@ -371,11 +348,12 @@ pub async fn create_enrollment(
     user_id: &str,
     kind: MethodType,
     expires_at: i64,
+    now: u64,
 ) -> ApiResult<String> {
-    let id = crate::crypto::random_id().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let id = crate::crypto::random_id()?;
     sqlx::query("DELETE FROM enrollments WHERE user_id = $1 AND expires_at <= $2")
         .bind(user_id)
-        .bind(now())
+        .bind(db_time(now))
         .execute(&mut *conn)
         .await?;
     sqlx::query(
@@ -512,9 +490,10 @@ pub async fn create_session(
     user_id: &str,
     authenticated: bool,
     expires_at: i64,
+    now: u64,
 ) -> ApiResult<()> {
     sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now())
+        .bind(db_time(now))
         .execute(&mut *conn)
         .await?;
     sqlx::query(
@@ -529,12 +508,16 @@ pub async fn create_session(
     Ok(())
 }
 
-pub async fn session(conn: &mut AnyConnection, id_hash: &str) -> ApiResult<Option<SessionRow>> {
+pub async fn session(
+    conn: &mut AnyConnection,
+    id_hash: &str,
+    now: u64,
+) -> ApiResult<Option<SessionRow>> {
     Ok(sqlx::query_as::<_, SessionRow>(
         "SELECT id_hash, user_id, authenticated FROM sessions WHERE id_hash = $1 AND expires_at > $2",
     )
     .bind(id_hash)
-    .bind(now())
+    .bind(db_time(now))
     .fetch_optional(conn)
     .await?)
 }
@@ -557,9 +540,4 @@ pub async fn delete_session(conn: &mut AnyConnection, id_hash: &str) -> ApiResul
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// Used by the rules: the API method implements the core's facts.
-pub fn types_of(methods: &[Method]) -> Vec<MethodType> {
-    methods.iter().map(MethodFacts::method_type).collect()
 }

@@ -1,0 +1,114 @@
+//! The server's side of the method rules: the policy's add/delete checks, step-up,
+//! which method is the default, and the shape of ids and names. No SQL of its own
+//! beyond reading step-up freshness through the store.
+
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, MethodRow, UserRow};
+use security_info_core::CoreError;
+use security_info_core::api::{DefaultMethod, Method, Policy};
+use security_info_core::methods::{
+    MethodFacts, MethodType, default_after_add, fallback_default, limit_reached_message,
+};
+use sqlx::AnyConnection;
+
+const MAX_NAME_CHARS: usize = 64;
+const MAX_ID_LEN: usize = 64;
+
+/// May a method of type `kind` be added next to `existing`? The refusal carries the
+/// exact limit sentence of the SPEC.
+pub fn check_add(policy: &Policy, kind: MethodType, existing: &[Method]) -> ApiResult<()> {
+    policy
+        .rules()
+        .check_add(kind, &types_of(existing))
+        .map_err(|e| match e {
+            CoreError::LimitReached { max } => {
+                ApiError::LimitReached(limit_reached_message(&policy.authenticator_name, max))
+            }
+            other => ApiError::NotAllowedByPolicy(other.to_string()),
+        })
+}
+
+/// May `target` be deleted from `existing`?
+pub fn check_delete(policy: &Policy, target: MethodType, existing: &[Method]) -> ApiResult<()> {
+    if policy.rules().may_delete(target, &types_of(existing)) {
+        Ok(())
+    } else {
+        Err(ApiError::NotAllowedByPolicy(
+            "your organization requires at least one two-step verification method".into(),
+        ))
+    }
+}
+
+/// Step-up is needed once the user has any two-step method and the holder has no
+/// fresh verification.
+pub async fn require_fresh(
+    conn: &mut AnyConnection,
+    holder: &str,
+    rows: &[MethodRow],
+    now: u64,
+) -> ApiResult<()> {
+    if has_two_step(rows) && store::fresh_until(conn, holder, now).await?.is_none() {
+        return Err(ApiError::StepUpRequired);
+    }
+    Ok(())
+}
+
+/// Ids are ours (hex); anything else cannot exist, and must not reach the database
+/// (PostgreSQL refuses NUL bytes with an error, not a miss).
+pub fn check_id(id: &str) -> ApiResult<()> {
+    if id.is_empty() || id.len() > MAX_ID_LEN || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(ApiError::NotFound);
+    }
+    Ok(())
+}
+
+/// A subject or user name: 1–256 characters without control characters.
+pub fn valid_subject(subject: &str) -> bool {
+    !subject.is_empty() && subject.len() <= 256 && !subject.chars().any(char::is_control)
+}
+
+/// A display name: trimmed, 1–64 characters, no control characters.
+pub fn clean_name(name: &str) -> ApiResult<String> {
+    let name = name.trim();
+    if name.is_empty()
+        || name.chars().count() > MAX_NAME_CHARS
+        || name.chars().any(char::is_control)
+    {
+        return Err(ApiError::Validation(format!(
+            "a name has 1 to {MAX_NAME_CHARS} characters and no control characters"
+        )));
+    }
+    Ok(name.to_owned())
+}
+
+pub fn api_methods(rows: &[MethodRow]) -> Vec<Method> {
+    rows.iter().filter_map(MethodRow::to_api).collect()
+}
+
+pub fn has_two_step(rows: &[MethodRow]) -> bool {
+    rows.iter()
+        .filter_map(MethodRow::kind)
+        .any(MethodType::is_two_step)
+}
+
+/// The stored default if it still names one of `methods` in a valid mode, else the
+/// next one in the core's order (also after a delete).
+pub fn current_default(user: &UserRow, methods: &[Method]) -> Option<DefaultMethod> {
+    fallback_default(methods, user.default_pair())
+        .map(|(method_id, mode)| DefaultMethod { method_id, mode })
+}
+
+/// After adding `added`: the core decides whether it becomes the default.
+pub fn default_with_added(
+    user: &UserRow,
+    existing: &[Method],
+    added: &Method,
+) -> Option<DefaultMethod> {
+    let current = fallback_default(existing, user.default_pair());
+    default_after_add(current, added).map(|(method_id, mode)| DefaultMethod { method_id, mode })
+}
+
+/// The API methods implement the core's facts; the rules look at their types only.
+fn types_of(methods: &[Method]) -> Vec<MethodType> {
+    methods.iter().map(MethodFacts::method_type).collect()
+}

@@ -1,0 +1,41 @@
+//! The state every handler gets. It depends only on the configuration, the database,
+//! the secret box and the token verifier, so every area can use it without a cycle.
+
+use crate::config::Config;
+use crate::crypto::SecretBox;
+use crate::db::Db;
+use crate::jwt::JwtVerifier;
+use security_info_core::api::Policy;
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub secrets: Arc<SecretBox>,
+    pub jwt: Arc<JwtVerifier>,
+    /// Built once from the configuration: what clients are told and what the rules
+    /// enforce are the same value.
+    pub policy: Arc<Policy>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config, secrets: SecretBox, jwt: JwtVerifier) -> AppState {
+        let policy = Policy {
+            allowed_methods: config.allowed_methods.clone(),
+            max_authenticators: config.max_authenticators,
+            allow_delete_last_mfa_method: config.allow_delete_last_mfa_method,
+            step_up_window_secs: config.step_up_window,
+            security_questions_required: config.security_questions_required,
+            security_questions: config.security_questions.clone(),
+            authenticator_name: config.authenticator_name.clone(),
+        };
+        AppState {
+            db,
+            config: Arc::new(config),
+            secrets: Arc::new(secrets),
+            jwt: Arc::new(jwt),
+            policy: Arc::new(policy),
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Step-up: proving the caller's identity again with a code, so sensitive changes are
+//! allowed for the step-up window.
+
+use crate::auth::{Caller, ClientAddr};
+use crate::error::{ApiResult, Json};
+use crate::openapi::{ProblemResponse, TAG};
+use crate::state::AppState;
+use crate::store::{self, db_time};
+use crate::verify::verify_method_code;
+use axum::extract::State;
+use security_info_core::api::{StepUpResponse, VerifyRequest};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(step_up))
+}
+
+/// Proves the caller's identity again with a code; sensitive changes are then allowed
+/// for the step-up window. Errors: 403 `csrf`; 422 `invalid-code` or `code-reused`;
+/// 429 `rate-limited`.
+#[utoipa::path(post, path = "/me/step-up", tag = TAG,
+    request_body = VerifyRequest,
+    responses(
+        (status = 200, body = StepUpResponse),
+        (status = 400, response = ProblemResponse),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
+        (status = 429, response = ProblemResponse),
+    ),
+    security(("bearer" = []), ("cookie" = [])))]
+async fn step_up(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: ClientAddr,
+    Json(request): Json<VerifyRequest>,
+) -> ApiResult<Json<StepUpResponse>> {
+    let now = security_info_core::unix_now();
+    verify_method_code(&state, &caller.user.id, &client, &request, now).await?;
+    let fresh_until = db_time(now) + i64::from(state.config.step_up_window);
+    let mut conn = state.db.pool.acquire().await?;
+    store::make_fresh(&mut conn, &caller.holder, fresh_until, now).await?;
+    Ok(Json(StepUpResponse { fresh_until }))
+}

@@ -1,0 +1,91 @@
+//! Checking one-time codes under the rate limits, for every area that verifies one
+//! (enrolment, step-up, the demo's second factor).
+
+use crate::auth::ClientAddr;
+use crate::error::{ApiError, ApiResult};
+use crate::rules::check_id;
+use crate::state::AppState;
+use crate::store::{self, Bucket};
+use security_info_core::api::VerifyRequest;
+use security_info_core::methods::MethodType;
+use security_info_core::totp::{TotpParams, Verification, Window, check_code};
+
+/// Checks a TOTP code against `secret` under the rate limits; returns the matched time
+/// step. Failed guesses stay counted; a right code leaves no trace in the counters.
+pub async fn verify_code(
+    state: &AppState,
+    user_id: &str,
+    client: &ClientAddr,
+    secret: &[u8],
+    code: &str,
+    now: u64,
+) -> ApiResult<u64> {
+    let params = TotpParams::default();
+    // A malformed code is not a guess: refuse it before touching the counters.
+    let code = check_code(code, params.digits)
+        .map_err(|_| ApiError::InvalidCode(Some(format!("a code has {} digits", params.digits))))?;
+    let mut buckets = [
+        Bucket {
+            key: format!("user:{user_id}"),
+            limit: state.config.rate_limit_user,
+        },
+        Bucket {
+            key: format!("client:{}", client.0),
+            limit: state.config.rate_limit_client,
+        },
+    ];
+    let mut outcome = Verification::Invalid;
+    store::limited_attempt(
+        &state.db,
+        &mut buckets,
+        state.config.rate_limit_window,
+        now,
+        || {
+            outcome = params
+                .verify(secret, &code, now, Window::default())
+                .unwrap_or(Verification::Invalid);
+            matches!(outcome, Verification::Valid { .. })
+        },
+    )
+    .await?;
+    match outcome {
+        Verification::Valid { step } => Ok(step),
+        Verification::Drift { .. } => Err(ApiError::InvalidCode(Some(
+            "this code is from another time: check the clock of the device".into(),
+        ))),
+        Verification::Invalid => Err(ApiError::InvalidCode(None)),
+    }
+}
+
+/// Verifies a code for one of the caller's registered methods and marks its step used.
+pub async fn verify_method_code(
+    state: &AppState,
+    user_id: &str,
+    client: &ClientAddr,
+    request: &VerifyRequest,
+    now: u64,
+) -> ApiResult<()> {
+    check_id(&request.method_id)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let method = store::method_of(&mut conn, user_id, &request.method_id).await?;
+    drop(conn);
+    if !method.kind().is_some_and(MethodType::verifiable_by_code) {
+        return Err(ApiError::Validation(
+            "this method cannot verify sign-ins".into(),
+        ));
+    }
+    let sealed = method
+        .secret_enc
+        .as_deref()
+        .ok_or_else(|| ApiError::Validation("this method has no code generator".into()))?;
+    let secret = state.secrets.open(sealed, &method.aad()).ok_or_else(|| {
+        ApiError::Internal("a stored secret does not decrypt with this key".into())
+    })?;
+    let step = verify_code(state, user_id, client, &secret, &request.code, now).await?;
+    let mut conn = state.db.pool.acquire().await?;
+    if !store::claim_step(&mut conn, &method.id, step, now).await? {
+        return Err(ApiError::CodeReused);
+    }
+    store::touch_method(&mut conn, &method.id, now).await?;
+    Ok(())
+}
