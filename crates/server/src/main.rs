@@ -3,9 +3,7 @@
 
 use clap::Parser;
 use security_info_server::config::{Cli, Command, Config};
-use security_info_server::crypto::SecretBox;
 use security_info_server::db::Db;
-use security_info_server::jwt::JwtVerifier;
 use security_info_server::{AppState, admin, demo};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -52,10 +50,7 @@ async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error:
         admin::run_cli(&db, admin_command).await?;
         return Ok(());
     }
-    let secrets = SecretBox::load(config.encryption_key.as_deref(), &config.key_file)?;
-    let demo_secret = config.demo.then(|| secrets.derived_demo_jwt_secret());
-    let jwt = JwtVerifier::new(&config, demo_secret)?;
-    let state = AppState::new(db, config, secrets, jwt);
+    let state = AppState::load(db, config)?;
     if state.config.demo {
         demo::seed(&state).await?;
         for (name, password) in demo::DEMO_USERS {

@@ -20,7 +20,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config, secrets: SecretBox, jwt: JwtVerifier) -> AppState {
+    /// The state for serving `config` from `db`: loads (or creates) the encryption key
+    /// and sets up the token verifier, with the derived demo secret in demo mode.
+    pub fn load(db: Db, config: Config) -> Result<AppState, Box<dyn std::error::Error>> {
+        let secrets = SecretBox::load(config.encryption_key.as_deref(), &config.key_file)?;
+        let demo_secret = config.demo.then(|| secrets.derived_demo_jwt_secret());
+        let jwt = JwtVerifier::new(&config, demo_secret)?;
         let policy = Policy {
             allowed_methods: config.allowed_methods.clone(),
             max_authenticators: config.max_authenticators,
@@ -30,12 +35,12 @@ impl AppState {
             security_questions: config.security_questions.clone(),
             authenticator_name: config.authenticator_name.clone(),
         };
-        AppState {
+        Ok(AppState {
             db,
             config: Arc::new(config),
             secrets: Arc::new(secrets),
             jwt: Arc::new(jwt),
             policy: Arc::new(policy),
-        }
+        })
     }
 }

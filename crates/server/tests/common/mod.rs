@@ -1,5 +1,6 @@
-//! Test harness: runs the real server binary on 127.0.0.1 (port 0, read back from its
-//! output) against a fresh database — an SQLite file in a temporary directory, or a new
+//! Test harness: the router in process ([`App`]), or the real server binary
+//! ([`Server`]) on 127.0.0.1 (port 0, read back from its output); either against a
+//! fresh database — an SQLite file in a temporary directory, or a new
 //! PostgreSQL database when `TEST_DATABASE_URL` points at a server.
 
 #![allow(dead_code)] // Each test file uses a different part of the harness.
@@ -7,6 +8,9 @@
 use reqwest::{Method, StatusCode};
 use security_info_core::Secret;
 use security_info_core::totp::TotpParams;
+use security_info_server::config::Settings;
+use security_info_server::db::Db;
+use security_info_server::{AppState, app};
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
@@ -259,9 +263,10 @@ impl Server {
         }
         false
     }
+}
 
-    /// Calls the API; answers status, JSON body (Null when none) and headers.
-    pub async fn call(
+impl Api for Server {
+    async fn call(
         &self,
         method: Method,
         path: &str,
@@ -277,28 +282,48 @@ impl Server {
         }
         Response::from(request.send().await.expect("request")).await
     }
+}
 
-    pub async fn get(&self, path: &str, token: &str) -> Response {
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The calls tests make, against the server process ([`Server`]) or the router in
+/// process ([`App`]): both answer the same `Response`.
+pub trait Api {
+    /// Calls the API; answers status, JSON body (Null when none) and headers.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response;
+
+    async fn get(&self, path: &str, token: &str) -> Response {
         self.call(Method::GET, path, Some(token), None).await
     }
 
-    pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
+    async fn post(&self, path: &str, token: &str, body: Value) -> Response {
         self.call(Method::POST, path, Some(token), Some(body)).await
     }
 
-    pub async fn delete_method(&self, token: &str, id: &str) -> Response {
+    async fn delete_method(&self, token: &str, id: &str) -> Response {
         let path = format!("/me/methods/{id}");
         self.call(Method::DELETE, &path, Some(token), None).await
     }
 
-    pub async fn security_info(&self, token: &str) -> Value {
+    async fn security_info(&self, token: &str) -> Value {
         let r = self.get("/me/security-info", token).await;
         assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
         r.body
     }
 
     /// Enrols a TOTP method; returns it with its secret and the used steps.
-    pub async fn enroll(&self, token: &str, name: &str) -> Totp {
+    async fn enroll(&self, token: &str, name: &str) -> Totp {
         let start = self.post("/me/methods/totp/start", token, json!({})).await;
         assert_eq!(start.status, StatusCode::OK, "start: {:?}", start.body);
         let secret = Secret::generate().expect("secret");
@@ -330,7 +355,7 @@ impl Server {
         totp
     }
 
-    pub async fn step_up(&self, token: &str, totp: &mut Totp) -> Response {
+    async fn step_up(&self, token: &str, totp: &mut Totp) -> Response {
         let code = totp.next_code();
         self.post(
             "/me/step-up",
@@ -341,10 +366,87 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// The application router in this process (`tower::ServiceExt::oneshot`), on the test's
+/// database with the test key and JWT secret; `/api` is its base path.
+pub struct App {
+    pub router: axum::Router,
+    pub state: AppState,
+}
+
+impl App {
+    pub async fn start(db: &TestDb) -> App {
+        App::start_with(db, |_| {}).await
+    }
+
+    /// Settings are given as values, not flags: nothing comes from the environment.
+    pub async fn start_with(db: &TestDb, adjust: impl FnOnce(&mut Settings)) -> App {
+        let mut settings = Settings {
+            database_url: Some(db.url.clone()),
+            data_dir: Some(db.dir.0.clone()),
+            encryption_key: Some(ENCRYPTION_KEY.to_owned()),
+            jwt_secret: Some(JWT_SECRET.to_owned()),
+            ..Settings::default()
+        };
+        adjust(&mut settings);
+        let config = settings.resolve().expect("config");
+        let pool = Db::connect(&config.database_url).await.expect("database");
+        let state = AppState::load(pool, config).expect("state");
+        App {
+            router: app(state.clone()),
+            state,
+        }
+    }
+
+    /// Sends a request as built by the test (headers, cookies, raw bodies).
+    pub async fn send(&self, request: axum::http::Request<axum::body::Body>) -> Response {
+        use tower::ServiceExt;
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+        let text = String::from_utf8_lossy(&bytes);
+        Response {
+            status: parts.status,
+            headers: parts.headers,
+            body: serde_json::from_str(&text).unwrap_or(if text.is_empty() {
+                Value::Null
+            } else {
+                Value::String(text.into_owned())
+            }),
+        }
+    }
+
+    pub fn request(method: Method, path: &str) -> axum::http::request::Builder {
+        axum::http::Request::builder()
+            .method(method)
+            .uri(format!("/api{path}"))
+    }
+}
+
+impl Api for App {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut request = App::request(method, path);
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(body) => {
+                request = request.header("content-type", "application/json");
+                axum::body::Body::from(body.to_string())
+            }
+            None => axum::body::Body::empty(),
+        };
+        self.send(request.body(body).expect("request")).await
     }
 }
 
