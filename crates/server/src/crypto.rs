@@ -1,4 +1,6 @@
 //! Encryption at rest of TOTP secrets (XChaCha20-Poly1305) and small random helpers.
+//! Key material and opened secrets are wiped from memory when dropped (`Zeroizing`; the
+//! cipher through chacha20poly1305's `zeroize` feature).
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -6,6 +8,7 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha256};
 use std::path::Path;
+use zeroize::Zeroizing;
 
 const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
@@ -27,7 +30,7 @@ pub enum KeyError {
 /// and user, so a row copied onto another method does not decrypt.
 pub struct SecretBox {
     cipher: XChaCha20Poly1305,
-    key_digest: [u8; 32],
+    key_digest: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -44,21 +47,24 @@ impl SecretBox {
             Some(text) => decode_key(text)?,
             None => read_or_create_key_file(key_file)?,
         };
-        let cipher = XChaCha20Poly1305::new_from_slice(&key).map_err(|_| KeyError::BadKey)?;
+        let cipher =
+            XChaCha20Poly1305::new_from_slice(key.as_slice()).map_err(|_| KeyError::BadKey)?;
         Ok(SecretBox {
             cipher,
-            key_digest: Sha256::new()
-                .chain_update(b"security-info demo jwt v1")
-                .chain_update(key)
-                .finalize()
-                .into(),
+            key_digest: Zeroizing::new(
+                Sha256::new()
+                    .chain_update(b"security-info demo jwt v1")
+                    .chain_update(key.as_slice())
+                    .finalize()
+                    .into(),
+            ),
         })
     }
 
     /// A secret for signing demo tokens, derived from the encryption key so that every
     /// instance sharing the key (and a restarted one) accepts the same tokens.
-    pub fn derived_demo_jwt_secret(&self) -> Vec<u8> {
-        self.key_digest.to_vec()
+    pub fn derived_demo_jwt_secret(&self) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(self.key_digest.to_vec())
     }
 
     pub fn seal(&self, plaintext: &[u8], aad: &str) -> Result<String, KeyError> {
@@ -80,7 +86,7 @@ impl SecretBox {
     }
 
     /// `None` when the text was not sealed with this key and `aad`.
-    pub fn open(&self, sealed: &str, aad: &str) -> Option<Vec<u8>> {
+    pub fn open(&self, sealed: &str, aad: &str) -> Option<Zeroizing<Vec<u8>>> {
         let bytes = B64.decode(sealed).ok()?;
         if bytes.len() <= NONCE_LEN {
             return None;
@@ -96,20 +102,22 @@ impl SecretBox {
                 },
             )
             .ok()
+            .map(Zeroizing::new)
     }
 }
 
-fn decode_key(text: &str) -> Result<[u8; KEY_LEN], KeyError> {
-    let bytes = B64.decode(text.trim()).map_err(|_| KeyError::BadKey)?;
-    bytes.try_into().map_err(|_| KeyError::BadKey)
+fn decode_key(text: &str) -> Result<Zeroizing<[u8; KEY_LEN]>, KeyError> {
+    let bytes = Zeroizing::new(B64.decode(text.trim()).map_err(|_| KeyError::BadKey)?);
+    let key: [u8; KEY_LEN] = bytes.as_slice().try_into().map_err(|_| KeyError::BadKey)?;
+    Ok(Zeroizing::new(key))
 }
 
-fn read_or_create_key_file(path: &Path) -> Result<[u8; KEY_LEN], KeyError> {
+fn read_or_create_key_file(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, KeyError> {
     let file_error = |source| KeyError::File {
         path: path.display().to_string(),
         source,
     };
-    match std::fs::read_to_string(path) {
+    match std::fs::read_to_string(path).map(Zeroizing::new) {
         Ok(text) => decode_key(&text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if let Some(parent) = path.parent()
@@ -117,8 +125,9 @@ fn read_or_create_key_file(path: &Path) -> Result<[u8; KEY_LEN], KeyError> {
             {
                 std::fs::create_dir_all(parent).map_err(file_error)?;
             }
-            let key: [u8; KEY_LEN] = random_bytes()?;
-            write_private(path, B64.encode(key).as_bytes()).map_err(file_error)?;
+            let key = Zeroizing::new(random_bytes::<KEY_LEN>()?);
+            let text = Zeroizing::new(B64.encode(key.as_slice()));
+            write_private(path, text.as_bytes()).map_err(file_error)?;
             tracing::info!(path = %path.display(), "generated a new encryption key file");
             Ok(key)
         }

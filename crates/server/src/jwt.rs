@@ -9,6 +9,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 use tokio::sync::RwLock;
+use zeroize::Zeroizing;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthSetupError {
@@ -67,7 +68,10 @@ impl std::fmt::Debug for JwtVerifier {
 }
 
 impl JwtVerifier {
-    pub fn new(config: &Config, demo_secret: Option<Vec<u8>>) -> Result<Self, AuthSetupError> {
+    pub fn new(
+        config: &Config,
+        demo_secret: Option<Zeroizing<Vec<u8>>>,
+    ) -> Result<Self, AuthSetupError> {
         let mut keys = Vec::new();
         let mut demo_key = None;
         match (&config.jwt_secret, demo_secret) {

@@ -17,6 +17,7 @@ use security_info_core::methods::MethodType;
 use security_info_core::totp::TotpParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use zeroize::Zeroizing;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -102,10 +103,12 @@ async fn totp_finish(
         Some(name) => clean_name(name)?,
         None => "Authenticator app".to_owned(),
     };
-    if request.secret.len() > 256 {
+    // The Base32 text is the secret too: wiped when the handler returns.
+    let secret_text = Zeroizing::new(request.secret);
+    if secret_text.len() > 256 {
         return Err(ApiError::Validation("the secret is too long".into()));
     }
-    let secret = Secret::from_base32(&request.secret)
+    let secret = Secret::from_base32(&secret_text)
         .map_err(|_| ApiError::Validation("the secret is not Base32".into()))?;
     if !(16..=64).contains(&secret.as_bytes().len()) {
         return Err(ApiError::Validation("a secret has 128 to 512 bits".into()));
