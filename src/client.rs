@@ -1,9 +1,8 @@
 //! The REST client (SPEC section 5) over `fetch`, built from a [`Config`].
 
-use crate::config::{Auth, Config};
-use crate::i18n::{I18n, Key};
+use crate::config::{Answer, Auth, Config, Outgoing, Transport};
+use crate::error::ClientError;
 use crate::json::{self, FromJson};
-use security_info_core::api::ErrorCode;
 use security_info_core::api::{
     CSRF_HEADER, DefaultMethodResponse, Method, Problem, RenameRequest, SecurityInfo, Session,
     SetDefaultRequest, SignInRequest, StepUpResponse, TotpFinishRequest, TotpStartRequest,
@@ -13,84 +12,6 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestCredentials, RequestInit, Response};
 
-/// Every way a call can fail, as the UI needs to tell them apart.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ClientError {
-    /// The server answered with a problem+json body: its `code` is the contract.
-    #[error("{} ({})", .0.title, .0.code)]
-    Problem(Problem),
-    /// An error status without a problem body (a proxy's 502, say).
-    #[error("HTTP status {0}")]
-    Status(u16),
-    /// No answer: offline, DNS, CORS refusal.
-    #[error("network failure: {0}")]
-    Network(String),
-    #[error("the request timed out")]
-    Timeout,
-    /// A success status with a body that is not what the contract says.
-    #[error("unexpected answer: {0}")]
-    Decode(String),
-    /// The host's `get_token` had no token.
-    #[error("the host gave no access token")]
-    NoToken,
-    /// The user cancelled the step-up that the change needed.
-    #[error("cancelled")]
-    Cancelled,
-}
-
-impl ClientError {
-    /// The contract's error code, when the server sent one.
-    pub fn code(&self) -> Option<ErrorCode> {
-        match self {
-            ClientError::Problem(p) => Some(p.code),
-            _ => None,
-        }
-    }
-
-    /// Trying the same again may work (the UI offers "Try again").
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            ClientError::Network(_) | ClientError::Timeout | ClientError::Decode(_) => true,
-            ClientError::Status(s) => *s >= 500,
-            ClientError::Problem(p) => p.status >= 500,
-            ClientError::NoToken | ClientError::Cancelled => false,
-        }
-    }
-
-    /// The message a person reads.
-    pub fn message(&self, i18n: &I18n) -> String {
-        let key = match self {
-            ClientError::Network(_) => Key::ErrNetwork,
-            ClientError::Timeout => Key::ErrTimeout,
-            ClientError::Decode(_) => Key::ErrUnexpected,
-            ClientError::Status(401) | ClientError::NoToken => Key::ErrUnauthenticated,
-            ClientError::Status(_) => Key::ErrServer,
-            ClientError::Cancelled => Key::ErrCancelled,
-            ClientError::Problem(p) => match p.code {
-                ErrorCode::Validation => Key::ErrValidation,
-                ErrorCode::Unauthenticated => Key::ErrUnauthenticated,
-                ErrorCode::StepUpRequired => Key::ErrStepUp,
-                ErrorCode::NotAllowedByPolicy => Key::ErrNotAllowed,
-                ErrorCode::Csrf | ErrorCode::Forbidden => Key::ErrForbidden,
-                ErrorCode::NotFound => Key::ErrNotFound,
-                // Normally caught before the request with the exact sentence (the add
-                // dialog knows the policy); this is the race where another tab added one.
-                ErrorCode::LimitReached => Key::ErrLimit,
-                ErrorCode::InvalidCode => Key::CodeWrong,
-                ErrorCode::CodeReused => Key::ErrCodeReused,
-                ErrorCode::Expired => Key::ErrExpired,
-                ErrorCode::RateLimited => {
-                    let seconds = p.retry_after.unwrap_or(30).to_string();
-                    return i18n.fmt(Key::ErrRateLimited, &[("seconds", &seconds)]);
-                }
-                // Internal, and codes newer than this client.
-                _ => Key::ErrServer,
-            },
-        };
-        i18n.t(key)
-    }
-}
-
 /// A client for one API base URL and one way of authenticating.
 #[derive(Clone)]
 pub struct Client {
@@ -98,6 +19,7 @@ pub struct Client {
     auth: Auth,
     headers: Vec<(String, String)>,
     timeout_ms: u32,
+    transport: Option<Transport>,
 }
 
 impl Client {
@@ -107,6 +29,7 @@ impl Client {
             auth: config.auth.clone(),
             headers: config.headers.clone(),
             timeout_ms: config.timeout_ms,
+            transport: config.transport.clone(),
         }
     }
 
@@ -191,20 +114,21 @@ impl Client {
         path: &str,
         body: Option<String>,
     ) -> Result<JsValue, ClientError> {
-        let mut response = self.send(method, path, body.as_deref()).await?;
-        if response.status() == 401 && matches!(self.auth, Auth::Bearer(_)) {
-            response = self.send(method, path, body.as_deref()).await?;
+        let mut answer = self.send(method, path, body.as_deref()).await?;
+        if answer.status == 401 && matches!(self.auth, Auth::Bearer(_)) {
+            answer = self.send(method, path, body.as_deref()).await?;
         }
-        decode(response).await
+        decode(answer)
     }
 
-    /// `fetch` straight through web-sys (gloo-net's builder cost more code than it saved).
+    /// `fetch` straight through web-sys (gloo-net's builder cost more code than it saved),
+    /// or the host's [`Transport`].
     async fn send(
         &self,
         method: &str,
         path: &str,
         body: Option<&str>,
-    ) -> Result<Response, ClientError> {
+    ) -> Result<Answer, ClientError> {
         let init = RequestInit::new();
         init.set_method(method);
         let headers = Headers::new().map_err(js_error)?;
@@ -229,15 +153,40 @@ impl Client {
             set("content-type", "application/json")?;
             init.set_body(&JsValue::from_str(json));
         }
+        let url = format!("{}{path}", self.base_url);
+        if let Some(transport) = &self.transport {
+            return transport(Outgoing {
+                method: method.to_owned(),
+                url,
+                body: body.map(str::to_owned),
+            })
+            .await;
+        }
         init.set_headers(&headers);
         init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
             self.timeout_ms,
         )));
-        let url = format!("{}{path}", self.base_url);
-        let answer = JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(&url, &init))
+        let response: Response =
+            JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(&url, &init))
+                .await
+                .map_err(js_error)?
+                .unchecked_into();
+        let text = JsFuture::from(response.text().map_err(js_error)?)
             .await
-            .map_err(js_error)?;
-        Ok(answer.unchecked_into())
+            .map_err(js_error)?
+            .as_string()
+            .unwrap_or_default();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse().ok());
+        Ok(Answer {
+            status: response.status(),
+            body: text,
+            retry_after,
+        })
     }
 }
 
@@ -256,34 +205,21 @@ fn method_path(id: &str) -> String {
 
 /// Success bodies become parsed JSON; error statuses become a [`ClientError::Problem`]
 /// when the body is problem+json with a known code, else [`ClientError::Status`].
-async fn decode(response: Response) -> Result<JsValue, ClientError> {
-    let status = response.status();
-    let text = JsFuture::from(response.text().map_err(js_error)?)
-        .await
-        .map_err(js_error)?
-        .as_string()
-        .unwrap_or_default();
-    if response.ok() {
+fn decode(answer: Answer) -> Result<JsValue, ClientError> {
+    if (200..300).contains(&answer.status) {
         // An empty success body (204) reads as JSON null, for `()` or `Option` answers.
-        let body = if text.trim().is_empty() {
+        let body = if answer.body.trim().is_empty() {
             "null"
         } else {
-            &text
+            &answer.body
         };
         return json::parse(body).map_err(ClientError::Decode);
     }
-    match json::parse(&text).and_then(|v| Problem::from_json(&v)) {
+    match json::parse(&answer.body).and_then(|v| Problem::from_json(&v)) {
         Ok(mut problem) => {
-            if problem.retry_after.is_none() {
-                problem.retry_after = response
-                    .headers()
-                    .get("retry-after")
-                    .ok()
-                    .flatten()
-                    .and_then(|v| v.trim().parse().ok());
-            }
+            problem.retry_after = problem.retry_after.or(answer.retry_after);
             Err(ClientError::Problem(problem))
         }
-        Err(_) => Err(ClientError::Status(status)),
+        Err(_) => Err(ClientError::Status(answer.status)),
     }
 }

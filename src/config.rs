@@ -1,7 +1,7 @@
 //! What a host configures: plain data plus callbacks, so the JS embedding can map its
 //! options (`baseUrl`, `auth`, `locale`, `messages`, …) one to one onto these fields.
 
-use crate::client::ClientError;
+use crate::error::ClientError;
 use security_info_core::api::{DEFAULT_BASE_URL, DefaultMethod, Method, SecurityInfo};
 use security_info_core::methods::MethodType;
 use std::collections::HashMap;
@@ -15,6 +15,28 @@ pub type HostFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 /// Asks the host for a bearer token; `None` when it has none (the user is signed out).
 /// Called before every request (hosts cache tokens) and once more after a 401.
 pub type GetToken = Rc<dyn Fn() -> HostFuture<Option<String>>>;
+
+/// A request as the client sends it, for a [`Transport`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub method: String,
+    /// Base URL and path.
+    pub url: String,
+    /// The JSON body, if any.
+    pub body: Option<String>,
+}
+
+/// What came back: the status, the body text and a `Retry-After` in seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub retry_after: Option<u64>,
+}
+
+/// Sends a request instead of the browser's `fetch`: a host's own HTTP layer, or a
+/// test's stub server.
+pub type Transport = Rc<dyn Fn(Outgoing) -> HostFuture<Result<Answer, ClientError>>>;
 
 /// A host callback that is told about something (`on_load`, `on_add`, …).
 pub type Hook<T> = Rc<dyn Fn(&T)>;
@@ -100,6 +122,8 @@ pub struct Config {
     pub auth: Auth,
     /// Extra request headers (tenant ids, tracing).
     pub headers: Vec<(String, String)>,
+    /// Requests go through this instead of `fetch` when set.
+    pub transport: Option<Transport>,
     /// Milliseconds before a request is abandoned as timed out (default 15 000).
     pub timeout_ms: u32,
     /// BCP 47 tag; `None` follows `navigator.languages`.
@@ -139,6 +163,7 @@ impl Default for Config {
             base_url: DEFAULT_BASE_URL.to_owned(),
             auth: Auth::Cookies,
             headers: Vec::new(),
+            transport: None,
             timeout_ms: 15_000,
             locale: None,
             messages: HashMap::new(),

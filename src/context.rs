@@ -2,8 +2,9 @@
 //! coordination (a change refused with `step-up-required` waits for the verify dialog,
 //! then is sent once more).
 
-use crate::client::{Client, ClientError};
+use crate::client::Client;
 use crate::config::Config;
+use crate::error::ClientError;
 use crate::i18n::I18n;
 use futures_channel::oneshot;
 use leptos::prelude::*;
@@ -82,6 +83,66 @@ impl Ctx {
         if let Some(on_error) = &self.config().on_error {
             on_error(error);
         }
+    }
+
+    /// Reports a failure to the host and returns the message to show.
+    pub fn fail(&self, error: &ClientError) -> String {
+        self.report(error);
+        error.message(&self.i18n)
+    }
+
+    /// A request as a Leptos action: starting clears `error`; a failure is reported
+    /// and its message put in `error`; an answer goes to `done`. `call` gets the
+    /// context and the input, and must clone what it keeps from them.
+    pub fn request<I, T, Fu>(
+        &self,
+        error: RwSignal<Option<String>>,
+        call: impl Fn(&Ctx, &I) -> Fu + 'static,
+        done: impl Fn(T) + 'static,
+    ) -> Request<I>
+    where
+        I: 'static,
+        T: 'static,
+        Fu: Future<Output = Result<T, ClientError>> + 'static,
+    {
+        let ctx = self.clone();
+        let done = Rc::new(done);
+        Request(Action::new_local(move |input: &I| {
+            error.set(None);
+            let answer = call(&ctx, input);
+            let (ctx, done) = (ctx.clone(), done.clone());
+            async move {
+                match answer.await {
+                    Ok(value) => done(value),
+                    Err(e) => error.set(Some(ctx.fail(&e))),
+                }
+            }
+        }))
+    }
+}
+
+/// A request the UI sends one at a time: a double click or a second Enter while it is
+/// under way is ignored, so it can never create two methods.
+pub struct Request<I: 'static>(Action<I, ()>);
+
+impl<I: 'static> Clone for Request<I> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I: 'static> Copy for Request<I> {}
+
+impl<I: 'static> Request<I> {
+    pub fn send(&self, input: I) {
+        if !self.0.pending().get_untracked() {
+            self.0.dispatch_local(input);
+        }
+    }
+
+    /// True while the request is under way (`aria-busy`, `aria-disabled`).
+    pub fn pending(&self) -> Memo<bool> {
+        self.0.pending()
     }
 }
 

@@ -5,7 +5,6 @@
 //! compose their own page (call [`provide_security_info`] above them).
 
 pub mod add_method_dialog;
-pub mod authenticator_wizard;
 pub mod change_default_dialog;
 pub mod client;
 pub mod code_input;
@@ -14,20 +13,24 @@ pub mod confirm_dialog;
 pub mod context;
 pub mod dialog;
 pub mod embed;
+pub mod error;
 pub mod i18n;
-pub mod json;
+mod json;
+pub mod methods;
 pub mod qr_panel;
 pub mod security_info;
 pub mod testids;
 pub mod verify_identity_dialog;
 
 pub use add_method_dialog::AddMethodDialog;
-pub use authenticator_wizard::AuthenticatorWizard;
 pub use change_default_dialog::ChangeDefaultDialog;
-pub use client::{Client, ClientError};
-pub use config::{Action, Auth, Config, MethodOptions, Theme};
+pub use client::Client;
+pub use config::{Action, Answer, Auth, Config, MethodOptions, Outgoing, Theme, Transport};
 pub use confirm_dialog::ConfirmDialog;
 pub use context::provide_security_info;
+pub use dialog::Open;
+pub use error::ClientError;
+pub use methods::authenticator::AuthenticatorWizard;
 pub use qr_panel::QrPanel;
 pub use security_info::SecurityInfo;
 pub use security_info_core as core;

@@ -1,25 +1,23 @@
 //! Screen B: choose a method to add. Only what the policy allows (and the host shows) is
 //! offered; the authenticator limit is checked here, before any secret exists.
 
-use crate::config::Action;
+use crate::config::Action as HostAction;
 use crate::context::{unique_id, use_ctx};
-use crate::dialog::Dialog;
+use crate::dialog::{Dialog, Open};
 use crate::i18n::Key;
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::CoreError;
 use security_info_core::api::SecurityInfo;
-use security_info_core::methods::{MethodType, Rules};
-
-/// Method types this build can enrol; the others (phone, email, questions, keys) are
-/// separate issues and appear here once their wizards exist.
-const ENROLLABLE: &[MethodType] = &[MethodType::AuthenticatorPush, MethodType::Totp];
+use security_info_core::methods::MethodType;
+use security_info_core::screens::add;
 
 /// The "Add a method" dialog (screen B).
 #[component]
 pub fn AddMethodDialog(
     /// Two-way open state.
-    open: RwSignal<bool>,
+    #[prop(into)]
+    open: Open,
     /// The user's current security info (methods and policy).
     #[prop(into)]
     info: Signal<Option<SecurityInfo>>,
@@ -47,26 +45,31 @@ fn AddMethodBody(
         move |_| {
             info.with(|info| {
                 info.as_ref().map_or_else(Vec::new, |info| {
-                    ENROLLABLE
-                        .iter()
-                        .copied()
-                        .filter(|t| {
-                            info.policy.allowed_methods.contains(t) && ctx.config().offers(*t)
-                        })
-                        .collect::<Vec<_>>()
+                    add::options(info, |t| ctx.config().offers(t))
                 })
             })
         }
     });
     let selected = RwSignal::new(0usize);
     let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
     let select_id = unique_id("method-select");
 
+    // Asks the host's on_before_action; no request to the server yet.
+    let ask_host = Action::new_local({
+        let ctx = ctx.clone();
+        move |chosen: &MethodType| {
+            let (ctx, chosen) = (ctx.clone(), *chosen);
+            async move {
+                if ctx.config().allows(HostAction::Add, Some(chosen)).await {
+                    on_choose.run(chosen);
+                }
+            }
+        }
+    });
     let add = {
         let ctx = ctx.clone();
         move || {
-            if pending.get_untracked() {
+            if ask_host.pending().get_untracked() {
                 return;
             }
             let Some(chosen) = options.with_untracked(|o| o.get(selected.get_untracked()).copied())
@@ -76,13 +79,11 @@ fn AddMethodBody(
             let Some(info) = info.get_untracked() else {
                 return;
             };
-            let rules = Rules {
-                allowed: info.policy.allowed_methods.clone(),
-                max_authenticators: info.policy.max_authenticators,
-                allow_delete_last_mfa_method: info.policy.allow_delete_last_mfa_method,
-            };
-            let existing: Vec<MethodType> = info.methods.iter().map(|m| m.method_type).collect();
-            match rules.check_add(chosen, &existing) {
+            match add::check(&info, chosen) {
+                Ok(()) => {
+                    error.set(None);
+                    ask_host.dispatch_local(chosen);
+                }
                 Err(CoreError::LimitReached { max }) => {
                     let count = ctx.i18n.number(max);
                     error.set(Some(ctx.i18n.fmt(
@@ -92,23 +93,9 @@ fn AddMethodBody(
                             ("count", &count),
                         ],
                     )));
-                    return;
                 }
-                Err(_) => {
-                    error.set(Some(ctx.i18n.t(Key::ErrNotAllowed)));
-                    return;
-                }
-                Ok(()) => {}
+                Err(_) => error.set(Some(ctx.i18n.t(Key::ErrNotAllowed))),
             }
-            error.set(None);
-            pending.set(true);
-            let ctx = ctx.clone();
-            leptos::task::spawn_local(async move {
-                if ctx.config().allows(Action::Add, Some(chosen)).await {
-                    on_choose.run(chosen);
-                }
-                pending.set(false);
-            });
         }
     };
 

@@ -1,18 +1,20 @@
 //! Screen D: choose the default sign-in method among the user's two-step methods.
 
+use crate::config::Action;
 use crate::context::{unique_id, use_ctx};
-use crate::dialog::Dialog;
-use crate::i18n::Key;
+use crate::dialog::{Dialog, Open};
+use crate::i18n::{I18n, Key};
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::{DefaultMethod, Method, SetDefaultRequest};
-use security_info_core::methods::default_options;
+use security_info_core::screens::default_choice;
 
 /// The "Change default method" dialog (screen D).
 #[component]
 pub fn ChangeDefaultDialog(
     /// Two-way open state.
-    open: RwSignal<bool>,
+    #[prop(into)]
+    open: Open,
     /// The user's methods; the options are their two-step (method, mode) pairs.
     #[prop(into)]
     methods: Signal<Vec<Method>>,
@@ -31,122 +33,66 @@ pub fn ChangeDefaultDialog(
 }
 
 /// The label of a default option, e.g. "Phone – text +31 6 ••••• 78".
-pub fn option_label(
-    i18n: &crate::i18n::I18n,
-    methods: &[Method],
-    choice: &DefaultMethod,
-) -> String {
-    let detail = methods
-        .iter()
-        .find(|m| m.id == choice.method_id)
-        .and_then(|m| m.detail.as_deref());
-    i18n.default_mode(choice.mode, detail)
-}
-
-/// Option labels, with the method's name added where two would read the same (two
-/// authenticator apps are both "Authenticator app or hardware token – code").
-fn distinct_labels(
-    i18n: &crate::i18n::I18n,
-    methods: &[Method],
-    choices: &[DefaultMethod],
-) -> Vec<String> {
-    let labels: Vec<String> = choices
-        .iter()
-        .map(|c| option_label(i18n, methods, c))
-        .collect();
-    labels
-        .iter()
-        .zip(choices)
-        .map(|(label, choice)| {
-            let name = methods
-                .iter()
-                .find(|m| m.id == choice.method_id)
-                .map(|m| m.name.as_str());
-            match name {
-                Some(name) if labels.iter().filter(|l| *l == label).count() > 1 => {
-                    format!("{label} ({name})")
-                }
-                _ => label.clone(),
-            }
-        })
-        .collect()
+pub fn option_label(i18n: &I18n, methods: &[Method], choice: &DefaultMethod) -> String {
+    let (mode, detail) = default_choice::label_parts(methods, choice);
+    i18n.default_mode(mode, detail)
 }
 
 #[component]
 fn ChangeDefaultBody(
-    open: RwSignal<bool>,
+    open: Open,
     methods: Signal<Vec<Method>>,
     current: Signal<Option<DefaultMethod>>,
     on_changed: Callback<Option<DefaultMethod>>,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let i18n = ctx.i18n.clone();
-    let options = Memo::new(move |_| {
-        methods.with(|m| {
-            default_options(m)
-                .into_iter()
-                .map(|(method_id, mode)| DefaultMethod { method_id, mode })
-                .collect::<Vec<_>>()
-        })
-    });
+    let options = Memo::new(move |_| methods.with(|m| default_choice::options(m)));
     let selected = RwSignal::new(
-        current
-            .get_untracked()
-            .and_then(|c| options.with_untracked(|o| o.iter().position(|x| *x == c)))
-            .unwrap_or(0),
+        options
+            .with_untracked(|o| default_choice::preselected(o, current.get_untracked().as_ref())),
     );
-    let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let select_id = unique_id("default-select");
 
-    let confirm = {
-        let ctx = ctx.clone();
-        move || {
-            if pending.get_untracked() {
-                return;
+    let send = ctx.request(
+        error,
+        |ctx, request: &SetDefaultRequest| {
+            let (ctx, request) = (ctx.clone(), request.clone());
+            async move {
+                // `None`: the host's on_before_action said no.
+                if !ctx.config().allows(Action::ChangeDefault, None).await {
+                    return Ok(None);
+                }
+                ctx.with_step_up(|c| {
+                    let request = request.clone();
+                    async move { c.set_default(&request).await }
+                })
+                .await
+                .map(Some)
             }
-            let Some(choice) = options.with_untracked(|o| o.get(selected.get_untracked()).cloned())
-            else {
-                return;
-            };
-            if current.get_untracked().as_ref() == Some(&choice) {
+        },
+        move |answer| {
+            if let Some(answer) = answer {
                 open.set(false);
-                return;
+                on_changed.run(answer.default_method);
             }
-            pending.set(true);
-            error.set(None);
-            let ctx = ctx.clone();
-            leptos::task::spawn_local(async move {
-                if !ctx
-                    .config()
-                    .allows(crate::config::Action::ChangeDefault, None)
-                    .await
-                {
-                    pending.set(false);
-                    return;
-                }
-                let request = SetDefaultRequest {
-                    method_id: choice.method_id.clone(),
-                    mode: choice.mode,
-                };
-                let result = ctx
-                    .with_step_up(|c| {
-                        let request = request.clone();
-                        async move { c.set_default(&request).await }
-                    })
-                    .await;
-                pending.set(false);
-                match result {
-                    Ok(answer) => {
-                        open.set(false);
-                        on_changed.run(answer.default_method);
-                    }
-                    Err(e) => {
-                        ctx.report(&e);
-                        error.set(Some(e.message(&ctx.i18n)));
-                    }
-                }
-            });
+        },
+    );
+    let confirm = move || {
+        let change = options.with_untracked(|o| {
+            default_choice::change(
+                o,
+                selected.get_untracked(),
+                current.get_untracked().as_ref(),
+            )
+        });
+        match change {
+            Some(choice) => send.send(SetDefaultRequest {
+                method_id: choice.method_id,
+                mode: choice.mode,
+            }),
+            None => open.set(false),
         }
     };
 
@@ -157,7 +103,10 @@ fn ChangeDefaultBody(
             if choices.is_empty() {
                 return view! { <p>{i18n.t(Key::NoDefaultOptions)}</p> }.into_any();
             }
-            let labels = methods.with(|m| distinct_labels(&i18n, m, &choices));
+            let labels = methods.with(|m| {
+                let plain = choices.iter().map(|c| option_label(&i18n, m, c)).collect();
+                default_choice::distinct_labels(m, &choices, plain)
+            });
             view! {
                 <label class="si-label" for=select_id.clone()>{i18n.t(Key::DefaultPrompt)}</label>
                 <select
@@ -208,7 +157,7 @@ fn ChangeDefaultBody(
                     type="submit"
                     class="si-button si-primary"
                     data-testid=testids::DEFAULT_CONFIRM
-                    aria-disabled=move || pending.get().to_string()
+                    aria-disabled=move || send.pending().get().to_string()
                     disabled=move || options.with(Vec::is_empty)
                 >
                     {i18n.t(Key::Confirm)}

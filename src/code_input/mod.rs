@@ -3,8 +3,9 @@
 //! announced through the element named by `error_id`.
 
 use crate::context::{unique_id, use_ctx};
-use crate::i18n::Key;
+use crate::i18n::{I18n, Key};
 use leptos::prelude::*;
+use security_info_core::totp::CodeRefusal;
 
 /// A labelled code input bound to `code`.
 #[component]
@@ -35,5 +36,16 @@ pub fn CodeInput(
             prop:value=move || code.get()
             on:input=move |ev| code.set(event_target_value(&ev))
         />
+    }
+}
+
+/// The message for a code the core refused before sending it.
+pub fn refusal_message(i18n: &I18n, refusal: CodeRefusal) -> String {
+    match refusal {
+        CodeRefusal::Malformed { digits } => {
+            i18n.fmt(Key::CodeMalformed, &[("digits", &digits.to_string())])
+        }
+        CodeRefusal::Wrong => i18n.t(Key::CodeWrong),
+        CodeRefusal::Drift { .. } => i18n.t(Key::ClockHint),
     }
 }

@@ -11,12 +11,52 @@ use wasm_bindgen::JsCast;
 const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]), \
     select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex=\"-1\"])";
 
+/// A dialog's two-way open state (thaw's `Model<bool>`): a plain `RwSignal<bool>`, or a
+/// state derived from something else with a setter that writes back there (the step-up
+/// dialog is open while a change waits for it; closing it cancels that change).
+#[derive(Clone, Copy)]
+pub struct Open {
+    read: Signal<bool>,
+    write: SignalSetter<bool>,
+}
+
+impl Open {
+    /// Open while `read` says so; `write(false)` when the person closes the dialog.
+    pub fn derived(
+        read: impl Fn() -> bool + Send + Sync + 'static,
+        write: impl Fn(bool) + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            read: Signal::derive(read),
+            write: SignalSetter::map(write),
+        }
+    }
+
+    pub fn get(&self) -> bool {
+        self.read.get()
+    }
+
+    pub fn set(&self, open: bool) {
+        self.write.set(open);
+    }
+}
+
+impl From<RwSignal<bool>> for Open {
+    fn from(signal: RwSignal<bool>) -> Self {
+        Self {
+            read: signal.into(),
+            write: signal.write_only().into(),
+        }
+    }
+}
+
 /// A modal dialog, rendered only while `open` is true. Its content is created afresh on
 /// each opening, so a dialog never shows the state of its previous use.
 #[component]
 pub fn Dialog(
     /// Two-way open state: the dialog sets it to false on Escape or its close button.
-    open: RwSignal<bool>,
+    #[prop(into)]
+    open: Open,
     /// The heading, which also labels the dialog.
     #[prop(into)]
     title: Signal<String>,
@@ -33,7 +73,7 @@ pub fn Dialog(
 
 #[component]
 fn DialogFrame(
-    open: RwSignal<bool>,
+    open: Open,
     title: Signal<String>,
     testid: &'static str,
     children: ChildrenFn,

@@ -1,18 +1,14 @@
 //! Screen J: verify your identity with a second factor, for a step-up before a change or
 //! as the second step of signing in.
 
-use crate::code_input::CodeInput;
+use crate::code_input::{CodeInput, refusal_message};
 use crate::context::{unique_id, use_ctx};
-use crate::dialog::Dialog;
+use crate::dialog::{Dialog, Open};
 use crate::i18n::Key;
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::{DefaultMethod, Method, VerifyRequest};
-use security_info_core::methods::MethodType;
-use security_info_core::totp::normalize_code;
-
-/// Digits of the codes the authenticator methods produce (the server's enrolment default).
-const CODE_DIGITS: u8 = 6;
+use security_info_core::screens::verify;
 
 /// Where the proof goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -28,7 +24,8 @@ pub enum VerifyPurpose {
 #[component]
 pub fn VerifyIdentityDialog(
     /// Two-way open state; closing it without verifying cancels the waiting change.
-    open: RwSignal<bool>,
+    #[prop(into)]
+    open: Open,
     /// The user's methods; the two-step ones are offered.
     #[prop(into)]
     methods: Signal<Vec<Method>>,
@@ -47,15 +44,9 @@ pub fn VerifyIdentityDialog(
     }
 }
 
-/// Only codes from authenticator apps can be checked in this build; texts, calls and
-/// security keys arrive with their own issues.
-fn verifies_here(t: MethodType) -> bool {
-    matches!(t, MethodType::Totp | MethodType::AuthenticatorPush)
-}
-
 #[component]
 fn VerifyBody(
-    open: RwSignal<bool>,
+    open: Open,
     methods: Signal<Vec<Method>>,
     default_method: Signal<Option<DefaultMethod>>,
     on_verified: Callback<()>,
@@ -64,23 +55,12 @@ fn VerifyBody(
     let ctx = use_ctx();
     let i18n = ctx.i18n.clone();
     // Two-step methods, the default first.
-    let choices = Memo::new(move |_| {
-        let default_id = default_method.with(|d| d.as_ref().map(|d| d.method_id.clone()));
-        // A stable partition, not a sort: the same order without the sort's code.
-        let (mut list, others): (Vec<Method>, Vec<Method>) = methods.with(|m| {
-            m.iter()
-                .filter(|m| m.method_type.is_two_step())
-                .cloned()
-                .partition(|m| Some(&m.id) == default_id.as_ref())
-        });
-        list.extend(others);
-        list
-    });
+    let choices =
+        Memo::new(move |_| methods.with(|m| verify::choices(m, default_method.get().as_ref())));
     let chosen = RwSignal::new(choices.with_untracked(|c| c.first().map(|m| m.id.clone())));
     let listing = RwSignal::new(false);
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
     let error_id = unique_id("verify-error");
 
     let current = move || {
@@ -88,46 +68,36 @@ fn VerifyBody(
         choices.with(|c| c.iter().find(|m| m.id == id).cloned())
     };
 
-    let submit = {
-        let ctx = ctx.clone();
-        move || {
-            if pending.get_untracked() {
-                return;
-            }
-            let Some(method_id) = chosen.get_untracked() else {
-                return;
-            };
-            let Ok(code_text) = normalize_code(&code.get_untracked(), CODE_DIGITS) else {
-                let digits = CODE_DIGITS.to_string();
-                error.set(Some(
-                    ctx.i18n.fmt(Key::CodeMalformed, &[("digits", &digits)]),
-                ));
-                return;
-            };
-            pending.set(true);
-            error.set(None);
-            let ctx = ctx.clone();
-            leptos::task::spawn_local(async move {
-                let request = VerifyRequest {
-                    method_id,
-                    code: code_text,
-                };
-                let result = match purpose {
+    let send = ctx.request(
+        error,
+        move |ctx, request: &VerifyRequest| {
+            let (ctx, request) = (ctx.clone(), request.clone());
+            async move {
+                match purpose {
                     VerifyPurpose::StepUp => ctx.client().step_up(&request).await.map(drop),
                     VerifyPurpose::SignIn => ctx.client().verify_session(&request).await.map(drop),
-                };
-                pending.set(false);
-                match result {
-                    Ok(()) => {
-                        on_verified.run(());
-                        open.set(false);
-                    }
-                    Err(e) => {
-                        ctx.report(&e);
-                        error.set(Some(e.message(&ctx.i18n)));
-                    }
                 }
-            });
+            }
+        },
+        move |()| {
+            on_verified.run(());
+            open.set(false);
+        },
+    );
+    let submit = {
+        let i18n = i18n.clone();
+        move || {
+            let Some(method) = current() else {
+                return;
+            };
+            match verify::typed_code(&method, &code.get_untracked()) {
+                Some(Ok(code)) => send.send(VerifyRequest {
+                    method_id: method.id,
+                    code,
+                }),
+                Some(Err(refusal)) => error.set(Some(refusal_message(&i18n, refusal))),
+                None => {}
+            }
         }
     };
 
@@ -170,7 +140,7 @@ fn VerifyBody(
             }
             match current() {
                 None => view! { <p>{i18n.t(Key::NoVerifyMethods)}</p> }.into_any(),
-                Some(m) if !verifies_here(m.method_type) => {
+                Some(m) if !m.method_type.verifiable_by_code() => {
                     view! { <p>{i18n.t(Key::VerifyUnsupported)}</p> }.into_any()
                 }
                 Some(m) => view! {
@@ -188,7 +158,7 @@ fn VerifyBody(
     };
 
     let can_submit =
-        move || !listing.get() && current().is_some_and(|m| verifies_here(m.method_type));
+        move || !listing.get() && current().is_some_and(|m| m.method_type.verifiable_by_code());
 
     let (i18n_other, i18n_submit) = (i18n.clone(), i18n.clone());
     view! {
@@ -223,7 +193,7 @@ fn VerifyBody(
                         type="submit"
                         class="si-button si-primary"
                         data-testid=testids::VERIFY_SUBMIT
-                        aria-disabled=move || pending.get().to_string()
+                        aria-disabled=move || send.pending().get().to_string()
                     >
                         {i18n_submit.t(Key::Verify)}
                     </button>

@@ -1,0 +1,221 @@
+//! Screen A's list: one row per method with its icon, name, masked detail, what it can
+//! be used for, and its rename and delete actions.
+
+use crate::config::Action as HostAction;
+use crate::context::{unique_id, use_ctx};
+use crate::i18n::Key;
+use crate::testids;
+use leptos::prelude::*;
+use security_info_core::api::Method;
+use security_info_core::methods::{MethodType, Usage};
+
+/// The methods the host shows, or the empty state.
+#[component]
+pub fn MethodList(
+    /// The user's methods as the server has them.
+    methods: Signal<Vec<Method>>,
+    /// Rename is offered.
+    can_change: bool,
+    /// Delete is offered.
+    can_delete: bool,
+    /// A row's "Delete".
+    on_delete: Callback<Method>,
+    /// After a rename, with the new name.
+    on_renamed: Callback<String>,
+    /// Where a failed rename says why.
+    action_error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    // The row being renamed: one at a time.
+    let renaming = RwSignal::new(None::<String>);
+    move || {
+        let visible: Vec<Method> = methods
+            .get()
+            .into_iter()
+            .filter(|m| ctx.config().shows(m.method_type))
+            .collect();
+        if visible.is_empty() {
+            return view! {
+                <p class="si-empty" data-testid=testids::EMPTY>{ctx.i18n.t(Key::Empty)}</p>
+            }
+            .into_any();
+        }
+        let rows = visible
+            .into_iter()
+            .map(|method| {
+                view! {
+                    <MethodRow method can_change can_delete renaming on_delete on_renamed action_error />
+                }
+            })
+            .collect_view();
+        view! { <ul class="si-methods" aria-label=ctx.i18n.t(Key::Methods)>{rows}</ul> }.into_any()
+    }
+}
+
+/// One row of the list: icon, name, masked detail, what it can be used for, actions.
+#[component]
+fn MethodRow(
+    method: Method,
+    can_change: bool,
+    can_delete: bool,
+    renaming: RwSignal<Option<String>>,
+    on_delete: Callback<Method>,
+    on_renamed: Callback<String>,
+    action_error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let i18n = ctx.i18n.clone();
+    let sspr_only = !method.usable_for.contains(&Usage::Mfa);
+    let id = method.id.clone();
+    let is_renaming = {
+        let id = id.clone();
+        move || renaming.with(|r| r.as_deref() == Some(id.as_str()))
+    };
+    let draft = RwSignal::new(method.name.clone());
+
+    let save = ctx.request(
+        action_error,
+        |ctx, (id, name): &(String, String)| {
+            let (ctx, id, name) = (ctx.clone(), id.clone(), name.clone());
+            async move {
+                // `None`: the host's on_before_action said no.
+                if !ctx.config().allows(HostAction::Rename, None).await {
+                    return Ok(None);
+                }
+                ctx.with_step_up(|c| {
+                    let (id, name) = (id.clone(), name.clone());
+                    async move { c.rename(&id, &name).await }
+                })
+                .await
+                .map(Some)
+            }
+        },
+        move |renamed: Option<Method>| {
+            renaming.set(None);
+            if let Some(renamed) = renamed {
+                on_renamed.run(renamed.name);
+            }
+        },
+    );
+    let save = {
+        let id = id.clone();
+        move || {
+            let name = draft.get_untracked().trim().to_owned();
+            if !name.is_empty() {
+                save.send((id.clone(), name));
+            }
+        }
+    };
+
+    let name_view = {
+        let i18n = i18n.clone();
+        let name = method.name.clone();
+        let input_id = unique_id("rename");
+        move || {
+            if is_renaming() {
+                let save = save.clone();
+                view! {
+                    <form
+                        class="si-rename"
+                        on:submit=move |ev| {
+                            ev.prevent_default();
+                            save();
+                        }
+                    >
+                        <label class="si-sr-only" for=input_id.clone()>{i18n.t(Key::NameLabel)}</label>
+                        <input
+                            id=input_id.clone()
+                            class="si-input"
+                            data-testid=testids::RENAME_INPUT
+                            maxlength="64"
+                            prop:value=move || draft.get()
+                            on:input=move |ev| draft.set(event_target_value(&ev))
+                        />
+                        <button type="submit" class="si-button" data-testid=testids::RENAME_SAVE>
+                            {i18n.t(Key::Save)}
+                        </button>
+                        <button type="button" class="si-button" on:click=move |_| renaming.set(None)>
+                            {i18n.t(Key::Cancel)}
+                        </button>
+                    </form>
+                }
+                .into_any()
+            } else {
+                view! { <span class="si-method-name">{name.clone()}</span> }.into_any()
+            }
+        }
+    };
+
+    let rename_button = can_change.then(|| {
+        let id = id.clone();
+        let name = method.name.clone();
+        view! {
+            <button
+                type="button"
+                class="si-link"
+                data-testid=testids::RENAME_METHOD
+                aria-label=i18n.fmt(Key::RenameNamed, &[("name", &name)])
+                on:click=move |_| {
+                    draft.set(name.clone());
+                    renaming.set(Some(id.clone()));
+                }
+            >
+                {i18n.t(Key::Rename)}
+            </button>
+        }
+    });
+    let delete_button = can_delete.then(|| {
+        let m = method.clone();
+        view! {
+            <button
+                type="button"
+                class="si-link si-danger-link"
+                data-testid=testids::DELETE_METHOD
+                aria-label=i18n.fmt(Key::DeleteNamed, &[("name", &method.name)])
+                on:click=move |_| on_delete.run(m.clone())
+            >
+                {i18n.t(Key::Delete)}
+            </button>
+        }
+    });
+
+    view! {
+        <li
+            class="si-method"
+            data-testid=testids::METHOD_ROW
+            data-method-id=method.id.clone()
+            data-method-type=method.method_type.as_str()
+        >
+            {icon(method.method_type)}
+            <div class="si-method-text">
+                {name_view}
+                <span class="si-method-type">{i18n.method_type(method.method_type)}</span>
+                {method.detail.clone().map(|d| view! { <span class="si-method-detail">{d}</span> })}
+                {sspr_only.then(|| view! { <span class="si-method-note">{i18n.t(Key::SsprOnly)}</span> })}
+            </div>
+            <div class="si-method-actions">{rename_button} {delete_button}</div>
+        </li>
+    }
+}
+
+/// A decorative outline icon per method type (the row's text names the type).
+fn icon(t: MethodType) -> impl IntoView {
+    let d = match t {
+        MethodType::AuthenticatorPush | MethodType::Totp => {
+            "M8 2h8a1 1 0 0 1 1 1v18a1 1 0 0 1-1 1H8a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zM9.5 12l2 2 3.5-4"
+        }
+        MethodType::Phone => {
+            "M8 2h8a1 1 0 0 1 1 1v18a1 1 0 0 1-1 1H8a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zM11 18h2"
+        }
+        MethodType::SecurityKey => "M8 16a4 4 0 1 1 0-8 4 4 0 0 1 0 8zM12 12h9M18 12v3M21 12v3",
+        MethodType::Email => "M3 6h18v12H3zM3 6l9 7 9-7",
+        MethodType::SecurityQuestions => {
+            "M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .8-1 1.5V14M12 17v.5"
+        }
+    };
+    view! {
+        <svg class="si-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d=d />
+        </svg>
+    }
+}

@@ -1,0 +1,317 @@
+//! Browser tests of what the UI does on its own, without the reference server: the
+//! requests go to an in-page stub through `Config::transport`. Focus trap and return,
+//! Escape, every wizard transition (both paths, Back), and the list's failed-request
+//! state. The same screens against the real server are in tests/security_info.rs.
+#![cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+
+mod common;
+
+use common::*;
+use leptos::prelude::*;
+use security_info::config::{Answer, Config, Outgoing, Transport};
+use security_info::{ClientError, testids};
+use security_info_core::api::{
+    Method, Policy, SecurityInfo as Info, StepUp, TotpFinishRequest, TotpStartResponse,
+};
+use security_info_core::methods::MethodType;
+use security_info_core::totp::{Algorithm, TotpParams};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// An in-page stand-in for the server: it keeps the user's methods, answers the four
+/// requests the page and the wizard make, and records every request.
+#[derive(Default)]
+struct Stub {
+    methods: Vec<Method>,
+    /// Answer every request with a network failure.
+    offline: bool,
+    requests: Vec<String>,
+}
+
+fn info(methods: Vec<Method>) -> Info {
+    Info {
+        methods,
+        default_method: None,
+        policy: Policy {
+            allowed_methods: MethodType::ALL.to_vec(),
+            max_authenticators: 5,
+            allow_delete_last_mfa_method: true,
+            step_up_window_secs: 300,
+            security_questions_required: 3,
+            security_questions: Vec::new(),
+            authenticator_name: "Microsoft Authenticator".into(),
+        },
+        step_up: StepUp {
+            required: false,
+            fresh_until: None,
+        },
+        server_time: now() as i64,
+    }
+}
+
+impl Stub {
+    fn answer(&mut self, request: Outgoing) -> Result<Answer, ClientError> {
+        let path = request.url.trim_start_matches("/api").to_owned();
+        self.requests.push(format!("{} {path}", request.method));
+        if self.offline {
+            return Err(ClientError::Network("offline".into()));
+        }
+        let body = match (request.method.as_str(), path.as_str()) {
+            ("GET", "/me/security-info") => serde_json::to_string(&info(self.methods.clone())),
+            ("POST", "/me/methods/totp/start") => serde_json::to_string(&TotpStartResponse {
+                enrollment_id: "e1".into(),
+                issuer: "Contoso".into(),
+                account_name: "jan@contoso.nl".into(),
+                algorithm: Algorithm::Sha1,
+                digits: 6,
+                period: 30,
+                expires_at: now() as i64 + 600,
+                server_time: now() as i64,
+            }),
+            ("POST", "/me/methods/totp") => {
+                let finish: TotpFinishRequest =
+                    serde_json::from_str(request.body.as_deref().unwrap_or("")).unwrap();
+                assert_eq!(finish.enrollment_id, "e1");
+                let method = Method {
+                    id: format!("m{}", self.methods.len() + 1),
+                    method_type: MethodType::Totp,
+                    name: "Authenticator app".into(),
+                    detail: None,
+                    phone_kind: None,
+                    usable_for: MethodType::Totp.usable_for().to_vec(),
+                    default_modes: MethodType::Totp.default_modes(None).to_vec(),
+                    created_at: now() as i64,
+                    last_used_at: None,
+                };
+                self.methods.push(method.clone());
+                serde_json::to_string(&method)
+            }
+            _ => {
+                return Ok(Answer {
+                    status: 404,
+                    ..Answer::default()
+                });
+            }
+        };
+        Ok(Answer {
+            status: 200,
+            body: body.unwrap(),
+            retry_after: None,
+        })
+    }
+
+    fn count(&self, request: &str) -> usize {
+        self.requests.iter().filter(|r| *r == request).count()
+    }
+}
+
+fn stubbed(stub: &Rc<RefCell<Stub>>) -> Config {
+    let stub = stub.clone();
+    let transport: Transport = Rc::new(move |request| {
+        let answer = stub.borrow_mut().answer(request);
+        Box::pin(async move { answer })
+    });
+    Config {
+        transport: Some(transport),
+        locale: Some("en".into()),
+        ..Config::default()
+    }
+}
+
+fn step_text(wizard: &Root) -> String {
+    text(&find(wizard, testids::WIZARD_STEP).expect("step heading"))
+}
+
+async fn wait_step(wizard: &Root, starts: &str) {
+    wait_for(starts, || {
+        step_text(wizard).starts_with(starts).then_some(())
+    })
+    .await;
+}
+
+fn click(wizard: &Root, id: &str) {
+    find(wizard, id)
+        .unwrap_or_else(|| panic!("{id} is shown"))
+        .click();
+}
+
+#[wasm_bindgen_test]
+async fn failed_load_shows_the_error_and_retry_loads_the_list() {
+    let stub = Rc::new(RefCell::new(Stub {
+        offline: true,
+        ..Stub::default()
+    }));
+    let (root, _handle) = mount(stubbed(&stub));
+    let retry = wait_testid(&root, testids::RETRY).await;
+    let message = text(&retry.parent_element().unwrap());
+    assert!(
+        message.contains("We couldn't load your security info."),
+        "{message}"
+    );
+    assert!(
+        find(&root, testids::ADD_METHOD).is_none(),
+        "no list without data"
+    );
+    stub.borrow_mut().offline = false;
+    retry.click();
+    wait_testid(&root, testids::EMPTY).await;
+    assert!(find(&root, testids::RETRY).is_none());
+    assert_eq!(stub.borrow().count("GET /me/security-info"), 2);
+}
+
+#[wasm_bindgen_test]
+async fn wizard_app_path_forward_back_and_done() {
+    let stub = Rc::new(RefCell::new(Stub::default()));
+    let (root, _handle) = mount(stubbed(&stub));
+    wait_testid(&root, testids::ADD_METHOD).await.click();
+    click(
+        &wait_testid(&root, testids::ADD_METHOD_DIALOG).await,
+        testids::ADD_CONFIRM,
+    );
+    let wizard = wait_testid(&root, testids::WIZARD).await;
+    wait_step(&wizard, "Step 1 of 4").await;
+    assert!(
+        find(&wizard, testids::WIZARD_BACK).is_none(),
+        "no Back on step 1"
+    );
+    click(&wizard, testids::WIZARD_NEXT);
+    wait_step(&wizard, "Step 2 of 4").await;
+    assert!(find(&wizard, testids::USE_OTHER_METHOD).is_none());
+    click(&wizard, testids::WIZARD_BACK);
+    wait_step(&wizard, "Step 1 of 4").await;
+    click(&wizard, testids::WIZARD_NEXT);
+    wait_step(&wizard, "Step 2 of 4").await;
+    click(&wizard, testids::WIZARD_NEXT);
+    wait_step(&wizard, "Step 3 of 4").await;
+    wait_testid(&wizard, testids::QR).await;
+    click(&wizard, testids::WIZARD_BACK);
+    wait_step(&wizard, "Step 2 of 4").await;
+    click(&wizard, testids::WIZARD_NEXT);
+    wait_step(&wizard, "Step 3 of 4").await;
+    assert_eq!(
+        stub.borrow().count("POST /me/methods/totp/start"),
+        1,
+        "Back and Next again reuse the open enrolment"
+    );
+    click(&wizard, testids::CANT_SCAN);
+    let secret = security_info_core::Secret::from_base32(&text(
+        &wait_testid(&wizard, testids::MANUAL_SECRET).await,
+    ))
+    .unwrap();
+    click(&wizard, testids::WIZARD_NEXT);
+    wait_step(&wizard, "Step 4 of 4").await;
+    click(&wizard, testids::WIZARD_BACK);
+    wait_step(&wizard, "Step 3 of 4").await;
+    click(&wizard, testids::WIZARD_NEXT);
+    wait_step(&wizard, "Step 4 of 4").await;
+    // A wrong code never leaves the browser.
+    type_into(&find(&wizard, testids::CODE_INPUT).unwrap(), "12345");
+    click(&wizard, testids::CODE_SUBMIT);
+    assert!(wait_error(&wizard).await.contains("6"));
+    let code = TotpParams::default().code_at(secret.as_bytes(), now());
+    type_into(&find(&wizard, testids::CODE_INPUT).unwrap(), &code);
+    click(&wizard, testids::CODE_SUBMIT);
+    wait_testid(&wizard, testids::WIZARD_DONE).await;
+    assert!(
+        find(&wizard, testids::WIZARD_BACK).is_none(),
+        "no Back once done"
+    );
+    assert_eq!(stub.borrow().count("POST /me/methods/totp"), 1);
+    click(&wizard, testids::WIZARD_DONE);
+    wait_for("the wizard to close", || {
+        find(&root, testids::WIZARD).is_none().then_some(())
+    })
+    .await;
+    wait_rows(&root, 1).await;
+}
+
+#[wasm_bindgen_test]
+async fn wizard_other_app_path_and_other_method() {
+    let stub = Rc::new(RefCell::new(Stub::default()));
+    let (root, _handle) = mount(stubbed(&stub));
+    wait_testid(&root, testids::ADD_METHOD).await.click();
+    click(
+        &wait_testid(&root, testids::ADD_METHOD_DIALOG).await,
+        testids::ADD_CONFIRM,
+    );
+    let wizard = wait_testid(&root, testids::WIZARD).await;
+    click(&wizard, testids::USE_OTHER_APP);
+    wait_step(&wizard, "Step 1 of 3").await;
+    assert!(find(&wizard, testids::WIZARD_BACK).is_none());
+    assert!(find(&wizard, testids::USE_OTHER_METHOD).is_some());
+    click(&wizard, testids::WIZARD_NEXT);
+    wait_step(&wizard, "Step 2 of 3").await;
+    click(&wizard, testids::WIZARD_BACK);
+    wait_step(&wizard, "Step 1 of 3").await;
+    click(&wizard, testids::WIZARD_NEXT);
+    wait_step(&wizard, "Step 2 of 3").await;
+    click(&wizard, testids::WIZARD_NEXT);
+    wait_step(&wizard, "Step 3 of 3").await;
+    // Back to "Add a method" from the first step of the wizard.
+    click(&wizard, testids::WIZARD_BACK);
+    click(&wizard, testids::WIZARD_BACK);
+    wait_step(&wizard, "Step 1 of 3").await;
+    click(&wizard, testids::USE_OTHER_METHOD);
+    wait_testid(&root, testids::ADD_METHOD_DIALOG).await;
+    wait_for("the wizard to close", || {
+        find(&root, testids::WIZARD).is_none().then_some(())
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn focus_is_trapped_escape_closes_and_focus_returns() {
+    let stub = Rc::new(RefCell::new(Stub::default()));
+    let (root, _handle) = mount(stubbed(&stub));
+    let add = wait_testid(&root, testids::ADD_METHOD).await;
+    add.focus().unwrap();
+    add.click();
+    let dialog = wait_testid(&root, testids::ADD_METHOD_DIALOG).await;
+    let focusable = |d: &Root| {
+        let list = d.query_selector_all("button, select").unwrap();
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<Root>().ok())
+            .collect::<Vec<_>>()
+    };
+    let all = focusable(&dialog);
+    let (first, last) = (all.first().unwrap().clone(), all.last().unwrap().clone());
+    let active = || document().active_element();
+    wait_for("focus inside the dialog", || {
+        active().filter(|a| dialog.contains(Some(a)))
+    })
+    .await;
+    last.focus().unwrap();
+    press(&last, "Tab", false);
+    assert_eq!(
+        active().as_ref(),
+        Some(first.unchecked_ref::<web_sys::Element>()),
+        "Tab wraps"
+    );
+    press(&first, "Tab", true);
+    assert_eq!(
+        active().as_ref(),
+        Some(last.unchecked_ref::<web_sys::Element>()),
+        "Shift+Tab wraps"
+    );
+    press_escape(&last);
+    wait_for("the dialog to close", || {
+        find(&root, testids::ADD_METHOD_DIALOG)
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    wait_for("focus back on the opener", || {
+        active().filter(|a| a == add.unchecked_ref::<web_sys::Element>())
+    })
+    .await;
+    assert_eq!(
+        stub.borrow().requests,
+        ["GET /me/security-info"],
+        "nothing but the load"
+    );
+}
