@@ -96,11 +96,6 @@ precompress() {
   done
 }
 
-setup_server_tools() {
-  # webauthn-rs links OpenSSL.
-  ensure_apt libssl-dev pkg-config
-}
-
 # --- stages ------------------------------------------------------------------------
 
 STAGE_NAMES=()
