@@ -9,7 +9,6 @@ PORT="${PORT:-8080}"
 PORTAL_PORT="${PORTAL_PORT:-8090}"
 
 setup_web_build
-setup_server_tools
 
 say "building the front end (release, size-optimised)"
 trunk build --release
