@@ -29,12 +29,13 @@ fn session_answer(user: &UserRow, rows: &[MethodRow], authenticated: bool) -> Se
     Session {
         username: user.subject.clone(),
         authenticated,
+        // The second factor is a typed code: offer the methods that can verify one.
         methods: if authenticated {
             Vec::new()
         } else {
             methods
                 .into_iter()
-                .filter(|m| m.method_type.is_two_step())
+                .filter(|m| m.method_type.verifiable_by_code())
                 .collect()
         },
         default_method,

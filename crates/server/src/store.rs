@@ -26,10 +26,7 @@ pub struct UserRow {
 impl UserRow {
     pub fn default_pair(&self) -> Option<(String, DefaultMode)> {
         let id = self.default_method_id.clone()?;
-        let stored = self.default_mode.as_deref()?;
-        let mode = DefaultMode::ALL
-            .into_iter()
-            .find(|m| m.as_str() == stored)?;
+        let mode = DefaultMode::parse(self.default_mode.as_deref()?)?;
         Some((id, mode))
     }
 }
