@@ -480,3 +480,232 @@ async fn policy_refusals() {
         .await
         .assert_problem(403, "not-allowed-by-policy");
 }
+
+#[tokio::test]
+async fn step_up_window_replay_and_rate_limit() {
+    let db = TestDb::new().await;
+    let srv = App::start_with(&db, |s| {
+        s.step_up_window = Some(5);
+        s.rate_limit_user = Some(3);
+        s.rate_limit_client = Some(100);
+        s.rate_limit_window = Some(60);
+    })
+    .await;
+    let t = token(&user("max"));
+    let mut m = srv.enroll(&t, "app").await;
+
+    // Replay: a step accepted once (here: the enrolment's) is never accepted again.
+    let used_step = *m.used.iter().next().expect("a used step");
+    let replay = m.code_at_step(used_step);
+    srv.post("/me/step-up", &t, json!({"methodId": m.id, "code": replay}))
+        .await
+        .assert_problem(422, "code-reused");
+    let code = m.next_code();
+    let ok = srv
+        .post(
+            "/me/step-up",
+            &t,
+            json!({"methodId": m.id, "code": code.clone()}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    srv.post("/me/step-up", &t, json!({"methodId": m.id, "code": code}))
+        .await
+        .assert_problem(422, "code-reused");
+
+    // The window: fresh now, stale after it.
+    assert_eq!(
+        srv.post("/me/methods/totp/start", &t, json!({}))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    srv.post("/me/methods/totp/start", &t, json!({}))
+        .await
+        .assert_problem(403, "step-up-required");
+    srv.delete_method(&t, &m.id)
+        .await
+        .assert_problem(403, "step-up-required");
+
+    // Rate limit: three wrong codes, then 429 with Retry-After even for a right one.
+    for _ in 0..3 {
+        srv.post(
+            "/me/step-up",
+            &t,
+            json!({"methodId": m.id, "code": m.wrong_code()}),
+        )
+        .await
+        .assert_problem(422, "invalid-code");
+    }
+    let code = m.next_code();
+    let r = srv
+        .post("/me/step-up", &t, json!({"methodId": m.id, "code": code}))
+        .await;
+    r.assert_problem(429, "rate-limited");
+    let retry: u64 = r
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert_eq!(r.body["retryAfter"], retry);
+    // Another user is not affected.
+    let t2 = token(&user("ned"));
+    let mut m2 = srv.enroll(&t2, "app").await;
+    assert_eq!(srv.step_up(&t2, &mut m2).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn rate_limit_per_client_address() {
+    let db = TestDb::new().await;
+    let srv = App::start_with(&db, |s| {
+        s.rate_limit_user = Some(100);
+        s.rate_limit_client = Some(2);
+        s.trusted_proxy_header = Some("x-forwarded-for".into());
+    })
+    .await;
+    let users: Vec<String> = (0..3).map(|_| token(&user("ola"))).collect();
+    let mut methods = Vec::new();
+    for t in &users {
+        methods.push(srv.enroll(t, "app").await);
+    }
+    let attempt = |t: &str, m: &Totp, from: &str| {
+        let body = json!({"methodId": m.id, "code": m.wrong_code()});
+        let request = App::request(Method::POST, "/me/step-up")
+            .header("authorization", format!("Bearer {t}"))
+            .header("x-forwarded-for", from)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        srv.send(request)
+    };
+    for (t, m) in users.iter().zip(&methods).take(2) {
+        attempt(t, m, "203.0.113.7, 10.0.0.1")
+            .await
+            .assert_problem(422, "invalid-code");
+    }
+    attempt(&users[2], &methods[2], "203.0.113.7")
+        .await
+        .assert_problem(429, "rate-limited");
+    attempt(&users[2], &methods[2], "198.51.100.1")
+        .await
+        .assert_problem(422, "invalid-code");
+}
+
+#[tokio::test]
+async fn openapi_document_lists_every_route() {
+    let db = TestDb::new().await;
+    let srv = App::start_with(&db, |s| s.demo = Some(true)).await;
+    let r = srv.call(Method::GET, "/openapi.json", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.body;
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("3.1")
+    );
+    let expected = [
+        ("get", "/api/me/security-info"),
+        ("post", "/api/me/methods/totp/start"),
+        ("post", "/api/me/methods/totp"),
+        ("patch", "/api/me/methods/{id}"),
+        ("delete", "/api/me/methods/{id}"),
+        ("put", "/api/me/default-method"),
+        ("post", "/api/me/step-up"),
+        ("get", "/api/health"),
+        ("post", "/api/session"),
+        ("get", "/api/session"),
+        ("delete", "/api/session"),
+        ("post", "/api/session/verify"),
+        ("post", "/api/demo/token"),
+        ("get", "/api/admin/users/{subject}/methods"),
+        ("delete", "/api/admin/users/{subject}/methods/{id}"),
+        ("post", "/api/admin/users/{subject}/reset"),
+    ];
+    for (method, path) in expected {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} missing from the OpenAPI document"
+        );
+    }
+    let documented: usize = doc["paths"]
+        .as_object()
+        .map(|p| {
+            p.values()
+                .map(|v| v.as_object().map_or(0, |o| o.len()))
+                .sum()
+        })
+        .unwrap_or(0);
+    assert_eq!(
+        documented,
+        expected.len(),
+        "a route is documented but not tested here"
+    );
+    for schema in [
+        "SecurityInfo",
+        "Method",
+        "Problem",
+        "TotpFinishRequest",
+        "ErrorCode",
+    ] {
+        assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
+    }
+    // Every documented route answers (not 404/405 from the router).
+    let t = token(&user("quin"));
+    for (method, path) in expected {
+        let path = path
+            .trim_start_matches("/api")
+            .replace("{id}", "x")
+            .replace("{subject}", "x");
+        let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+        let r = srv.call(m, &path, Some(&t), Some(json!({}))).await;
+        assert!(
+            r.status != StatusCode::METHOD_NOT_ALLOWED
+                && !(r.status == StatusCode::NOT_FOUND
+                    && r.body["detail"].is_null()
+                    && path.contains("session")),
+            "{method} {path}: {}",
+            r.status
+        );
+        assert!(r.status.as_u16() < 500, "{method} {path}: {}", r.status);
+    }
+}
+
+#[tokio::test]
+async fn demo_token_only_in_demo_mode() {
+    let db = TestDb::new().await;
+    let srv = App::start(&db).await;
+    let r = srv
+        .call(Method::POST, "/demo/token", None, Some(json!({"sub": "x"})))
+        .await;
+    r.assert_problem(404, "not-found");
+    let doc = srv
+        .call(Method::GET, "/openapi.json", None, None)
+        .await
+        .body;
+    assert!(doc["paths"]["/api/demo/token"].is_null());
+    drop(srv);
+
+    let srv = App::start_with(&db, |s| s.demo = Some(true)).await;
+    let r = srv
+        .call(
+            Method::POST,
+            "/demo/token",
+            None,
+            Some(json!({"sub": "rex"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let demo_token = r.body["token"].as_str().expect("token").to_owned();
+    assert!(r.body["expiresAt"].as_i64().is_some());
+    assert_eq!(
+        srv.get("/me/security-info", &demo_token).await.status,
+        StatusCode::OK
+    );
+    srv.call(Method::POST, "/demo/token", None, Some(json!({"sub": ""})))
+        .await
+        .assert_problem(400, "validation");
+}
