@@ -1,12 +1,13 @@
 //! The REST types to and from JSON through the browser's own `JSON.parse`/`stringify`,
 //! instead of serde_json: its parser, its error messages (which format floats) and the
 //! derived visitors cost ≈79 KB of wasm (27 KB brotli, 13% of the bundle; the budget
-//! for everything is 60 KiB). The types are
-//! the core's; the API names come from their `as_str` (tested equal to the serde names
-//! there), and the shapes follow the serde attributes in `security_info_core::api`:
-//! camelCase fields, `Option` fields absent or `null`, unknown fields ignored.
+//! for everything is 60 KiB). The types are the core's; each mapping below comes from one
+//! field list (Rust field, JSON name) per type, and a native test holds those names equal
+//! to the keys serde writes. The shapes follow the serde attributes in
+//! `security_info_core::api`: camelCase fields, `Option` fields absent or `null`, unknown
+//! fields ignored.
 
-use js_sys::{Array, JSON, Object, Reflect};
+use js_sys::{Array, Function, JSON, Object, Reflect};
 use security_info_core::api::{
     DefaultMethod, DefaultMethodResponse, ErrorCode, Method, Policy, Problem, RenameRequest,
     SecurityInfo, Session, SetDefaultRequest, SignInRequest, StepUp, StepUpResponse,
@@ -34,8 +35,12 @@ pub fn encode<T: ToJson + ?Sized>(value: &T) -> String {
         .unwrap_or_default()
 }
 
-/// Reads a value of the API from parsed JSON.
+/// Reads a value of the API (or a host option, see `crate::embed`) from a JS value.
 pub trait FromJson: Sized {
+    /// What a value must be, completing "expected …" here and "… must be …" in the
+    /// embedding's TypeErrors, so both name a wrong type the same way.
+    const EXPECTED: &'static str;
+
     fn from_json(value: &JsValue) -> Result<Self, String>;
 }
 
@@ -45,12 +50,13 @@ pub trait ToJson {
 }
 
 /// The field `name` of a JSON object, with the field named in the error.
-fn field<T: FromJson>(object: &JsValue, name: &str) -> Result<T, String> {
+pub fn field<T: FromJson>(object: &JsValue, name: &str) -> Result<T, String> {
     T::from_json(&get(object, name)?).map_err(|e| in_field(name, e))
 }
 
-// The generic `field` stays a one-liner; the work is in these two, once in the bundle.
-fn get(object: &JsValue, name: &str) -> Result<JsValue, String> {
+// The generic `field` stays a one-liner; the work is in these, once in the bundle.
+/// The raw field `name` of an object (`undefined` when absent).
+pub fn get(object: &JsValue, name: &str) -> Result<JsValue, String> {
     if !object.is_object() || Array::is_array(object) {
         return Err(format!("expected an object with field {name}"));
     }
@@ -61,27 +67,61 @@ fn in_field(name: &str, error: String) -> String {
     format!("{name}: {error}")
 }
 
-/// A plain object from (API name, value) pairs, in the order of the serde structs.
-fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let object = Object::new();
-    for (name, value) in fields {
-        // Setting a property of a fresh plain object cannot fail.
-        let _ = Reflect::set(&object, &JsValue::from_str(name), value);
-    }
-    object.into()
+fn expected(what: &str) -> String {
+    format!("expected {what}")
+}
+
+fn set(object: &Object, name: &str, value: JsValue) {
+    // Setting a property of a fresh plain object cannot fail.
+    let _ = Reflect::set(object, &JsValue::from_str(name), &value);
 }
 
 impl FromJson for String {
+    const EXPECTED: &'static str = "a string";
+
     fn from_json(value: &JsValue) -> Result<Self, String> {
-        value.as_string().ok_or_else(|| "expected a string".into())
+        value.as_string().ok_or_else(|| expected(Self::EXPECTED))
     }
 }
 
 impl FromJson for bool {
+    const EXPECTED: &'static str = "true or false";
+
+    fn from_json(value: &JsValue) -> Result<Self, String> {
+        value.as_bool().ok_or_else(|| expected(Self::EXPECTED))
+    }
+}
+
+impl FromJson for f64 {
+    const EXPECTED: &'static str = "a number";
+
+    fn from_json(value: &JsValue) -> Result<Self, String> {
+        value.as_f64().ok_or_else(|| expected(Self::EXPECTED))
+    }
+}
+
+impl FromJson for Function {
+    const EXPECTED: &'static str = "a function";
+
     fn from_json(value: &JsValue) -> Result<Self, String> {
         value
-            .as_bool()
-            .ok_or_else(|| "expected true or false".into())
+            .dyn_ref::<Function>()
+            .cloned()
+            .ok_or_else(|| expected(Self::EXPECTED))
+    }
+}
+
+/// A plain object: not an array, a function or `null`.
+impl FromJson for Object {
+    const EXPECTED: &'static str = "an object";
+
+    fn from_json(value: &JsValue) -> Result<Self, String> {
+        // `is_object` is `typeof == "object"` without `null`, so functions fail it too.
+        if value.is_object() && !Array::is_array(value) {
+            Ok(value.clone().unchecked_into())
+        } else {
+            Err(expected(Self::EXPECTED))
+        }
     }
 }
 
@@ -90,12 +130,16 @@ fn integer(value: &JsValue, min: f64, max: f64) -> Result<f64, String> {
     value
         .as_f64()
         .filter(|n| n.fract() == 0.0 && (min..=max).contains(n))
-        .ok_or_else(|| "expected a whole number in range".into())
+        .ok_or_else(|| expected(INTEGER))
 }
+
+const INTEGER: &str = "a whole number in range";
 
 macro_rules! integers {
     ($($t:ty),*) => {$(
         impl FromJson for $t {
+            const EXPECTED: &'static str = INTEGER;
+
             fn from_json(value: &JsValue) -> Result<Self, String> {
                 integer(value, <$t>::MIN as f64, <$t>::MAX as f64).map(|n| n as $t)
             }
@@ -111,6 +155,8 @@ integers!(u8, u16, u32, u64, i64);
 
 /// Absent and `null` are `None`, as serde reads an `Option` field.
 impl<T: FromJson> FromJson for Option<T> {
+    const EXPECTED: &'static str = T::EXPECTED;
+
     fn from_json(value: &JsValue) -> Result<Self, String> {
         if value.is_undefined() || value.is_null() {
             Ok(None)
@@ -121,22 +167,26 @@ impl<T: FromJson> FromJson for Option<T> {
 }
 
 impl<T: FromJson> FromJson for Vec<T> {
+    const EXPECTED: &'static str = "an array";
+
     fn from_json(value: &JsValue) -> Result<Self, String> {
         let array: &Array = value
             .dyn_ref()
             .filter(|_| Array::is_array(value))
-            .ok_or("expected an array")?;
+            .ok_or_else(|| expected(Self::EXPECTED))?;
         array.iter().map(|v| T::from_json(&v)).collect()
     }
 }
 
 /// The answer of a call without a body (`null`).
 impl FromJson for () {
+    const EXPECTED: &'static str = "null";
+
     fn from_json(value: &JsValue) -> Result<Self, String> {
         value
             .is_null()
             .then_some(())
-            .ok_or_else(|| "expected null".into())
+            .ok_or_else(|| expected(Self::EXPECTED))
     }
 }
 
@@ -158,7 +208,7 @@ impl ToJson for bool {
     }
 }
 
-/// `None` is `null` (serde writes it so unless the field skips it; see [`object`] users).
+/// `None` is `null`, as serde writes it unless the field skips it (`skip_none` below).
 impl<T: ToJson> ToJson for Option<T> {
     fn to_json(&self) -> JsValue {
         self.as_ref().map_or(JsValue::NULL, ToJson::to_json)
@@ -177,6 +227,7 @@ impl<T: ToJson> ToJson for Vec<T> {
     }
 }
 
+/// The host callbacks get borrowed values (`Option<&DefaultMethod>`).
 impl<T: ToJson + ?Sized> ToJson for &T {
     fn to_json(&self) -> JsValue {
         (**self).to_json()
@@ -187,8 +238,10 @@ impl<T: ToJson + ?Sized> ToJson for &T {
 macro_rules! names {
     ($($t:ty),*) => {$(
         impl FromJson for $t {
+            const EXPECTED: &'static str = "a string";
+
             fn from_json(value: &JsValue) -> Result<Self, String> {
-                let name = value.as_string().ok_or("expected a string")?;
+                let name = String::from_json(value)?;
                 <$t>::ALL
                     .into_iter()
                     .find(|v| v.as_str() == name)
@@ -211,250 +264,294 @@ names!(
     ErrorCode
 );
 
-impl FromJson for Method {
-    fn from_json(v: &JsValue) -> Result<Self, String> {
-        Ok(Method {
-            id: field(v, "id")?,
-            method_type: field(v, "type")?,
-            name: field(v, "name")?,
-            detail: field(v, "detail")?,
-            phone_kind: field(v, "phoneKind")?,
-            usable_for: field(v, "usableFor")?,
-            default_modes: field(v, "defaultModes")?,
-            created_at: field(v, "createdAt")?,
-            last_used_at: field(v, "lastUsedAt")?,
-        })
-    }
+/// The JSON names of a mapped type, for the test against serde's.
+#[cfg(test)]
+trait Fields {
+    const FIELDS: &'static [&'static str];
 }
 
-impl ToJson for Method {
-    fn to_json(&self) -> JsValue {
-        let mut fields = vec![
-            ("id", self.id.to_json()),
-            ("type", self.method_type.to_json()),
-            ("name", self.name.to_json()),
-        ];
-        // `skip_serializing_if = "Option::is_none"` in the serde struct.
-        if let Some(detail) = &self.detail {
-            fields.push(("detail", detail.to_json()));
+/// A struct of the API from ONE list of `rust_field: "jsonName"` pairs: the reader
+/// (`read`), the writer (`write`) or both, and the names for the test. A pair may carry
+/// the field's serde attribute: `[default]` (absent or `null` reads as the default) or
+/// `[skip_none]` (`None` is left out when writing).
+macro_rules! mapping {
+    (read $($rest:tt)*) => {
+        mapping!(@read $($rest)*);
+        mapping!(@fields $($rest)*);
+    };
+    (write $($rest:tt)*) => {
+        mapping!(@write $($rest)*);
+        mapping!(@fields $($rest)*);
+    };
+    (read_write $($rest:tt)*) => {
+        mapping!(@read $($rest)*);
+        mapping!(@write $($rest)*);
+        mapping!(@fields $($rest)*);
+    };
+    (@read $t:ident { $($field:ident: $name:literal $([$attr:ident])?),* $(,)? }) => {
+        impl FromJson for $t {
+            const EXPECTED: &'static str = "an object";
+
+            fn from_json(v: &JsValue) -> Result<Self, String> {
+                Ok($t { $($field: mapping!(@get v $name $($attr)?)),* })
+            }
         }
-        if let Some(kind) = self.phone_kind {
-            fields.push(("phoneKind", kind.to_json()));
+    };
+    (@get $v:ident $name:literal) => { field($v, $name)? };
+    (@get $v:ident $name:literal skip_none) => { field($v, $name)? };
+    (@get $v:ident $name:literal default) => {
+        field::<Option<_>>($v, $name)?.unwrap_or_default()
+    };
+    (@write $t:ident { $($field:ident: $name:literal $([$attr:ident])?),* $(,)? }) => {
+        impl ToJson for $t {
+            fn to_json(&self) -> JsValue {
+                let object = Object::new();
+                $(mapping!(@set $($attr)? object $name self.$field);)*
+                object.into()
+            }
         }
-        fields.extend([
-            ("usableFor", self.usable_for.to_json()),
-            ("defaultModes", self.default_modes.to_json()),
-            ("createdAt", self.created_at.to_json()),
-            ("lastUsedAt", self.last_used_at.to_json()),
-        ]);
-        object(&fields)
-    }
+    };
+    (@set skip_none $o:ident $name:literal $value:expr) => {
+        if let Some(value) = &$value {
+            set(&$o, $name, value.to_json());
+        }
+    };
+    (@set default $o:ident $name:literal $value:expr) => { set(&$o, $name, $value.to_json()) };
+    (@set $o:ident $name:literal $value:expr) => { set(&$o, $name, $value.to_json()) };
+    (@fields $t:ident { $($field:ident: $name:literal $([$attr:ident])?),* $(,)? }) => {
+        #[cfg(test)]
+        impl Fields for $t {
+            const FIELDS: &'static [&'static str] = &[$($name),*];
+        }
+    };
 }
 
-impl FromJson for DefaultMethod {
-    fn from_json(v: &JsValue) -> Result<Self, String> {
-        Ok(DefaultMethod {
-            method_id: field(v, "methodId")?,
-            mode: field(v, "mode")?,
-        })
-    }
-}
+mapping!(read_write Method {
+    id: "id",
+    method_type: "type",
+    name: "name",
+    detail: "detail" [skip_none],
+    phone_kind: "phoneKind" [skip_none],
+    usable_for: "usableFor",
+    default_modes: "defaultModes",
+    created_at: "createdAt",
+    last_used_at: "lastUsedAt",
+});
 
-impl ToJson for DefaultMethod {
-    fn to_json(&self) -> JsValue {
-        object(&[
-            ("methodId", self.method_id.to_json()),
-            ("mode", self.mode.to_json()),
-        ])
-    }
-}
+mapping!(read_write DefaultMethod {
+    method_id: "methodId",
+    mode: "mode",
+});
 
-impl FromJson for Policy {
-    fn from_json(v: &JsValue) -> Result<Self, String> {
-        Ok(Policy {
-            allowed_methods: field(v, "allowedMethods")?,
-            max_authenticators: field(v, "maxAuthenticators")?,
-            allow_delete_last_mfa_method: field(v, "allowDeleteLastMfaMethod")?,
-            step_up_window_secs: field(v, "stepUpWindowSecs")?,
-            security_questions_required: field(v, "securityQuestionsRequired")?,
-            // `#[serde(default)]`: may be absent.
-            security_questions: field::<Option<_>>(v, "securityQuestions")?.unwrap_or_default(),
-            authenticator_name: field(v, "authenticatorName")?,
-        })
-    }
-}
+mapping!(read_write Policy {
+    allowed_methods: "allowedMethods",
+    max_authenticators: "maxAuthenticators",
+    allow_delete_last_mfa_method: "allowDeleteLastMfaMethod",
+    step_up_window_secs: "stepUpWindowSecs",
+    security_questions_required: "securityQuestionsRequired",
+    security_questions: "securityQuestions" [default],
+    authenticator_name: "authenticatorName",
+});
 
-impl ToJson for Policy {
-    fn to_json(&self) -> JsValue {
-        object(&[
-            ("allowedMethods", self.allowed_methods.to_json()),
-            ("maxAuthenticators", self.max_authenticators.to_json()),
-            (
-                "allowDeleteLastMfaMethod",
-                self.allow_delete_last_mfa_method.to_json(),
-            ),
-            ("stepUpWindowSecs", self.step_up_window_secs.to_json()),
-            (
-                "securityQuestionsRequired",
-                self.security_questions_required.to_json(),
-            ),
-            ("securityQuestions", self.security_questions.to_json()),
-            ("authenticatorName", self.authenticator_name.to_json()),
-        ])
-    }
-}
+mapping!(read_write StepUp {
+    required: "required",
+    fresh_until: "freshUntil",
+});
 
-impl FromJson for StepUp {
-    fn from_json(v: &JsValue) -> Result<Self, String> {
-        Ok(StepUp {
-            required: field(v, "required")?,
-            fresh_until: field(v, "freshUntil")?,
-        })
-    }
-}
+mapping!(read_write SecurityInfo {
+    methods: "methods",
+    default_method: "defaultMethod",
+    policy: "policy",
+    step_up: "stepUp",
+    server_time: "serverTime",
+});
 
-impl ToJson for StepUp {
-    fn to_json(&self) -> JsValue {
-        object(&[
-            ("required", self.required.to_json()),
-            ("freshUntil", self.fresh_until.to_json()),
-        ])
-    }
-}
+mapping!(read TotpStartResponse {
+    enrollment_id: "enrollmentId",
+    issuer: "issuer",
+    account_name: "accountName",
+    algorithm: "algorithm",
+    digits: "digits",
+    period: "period",
+    expires_at: "expiresAt",
+    server_time: "serverTime",
+});
 
-impl FromJson for SecurityInfo {
-    fn from_json(v: &JsValue) -> Result<Self, String> {
-        Ok(SecurityInfo {
-            methods: field(v, "methods")?,
-            default_method: field(v, "defaultMethod")?,
-            policy: field(v, "policy")?,
-            step_up: field(v, "stepUp")?,
-            server_time: field(v, "serverTime")?,
-        })
-    }
-}
+mapping!(read DefaultMethodResponse {
+    default_method: "defaultMethod",
+});
 
-impl ToJson for SecurityInfo {
-    fn to_json(&self) -> JsValue {
-        object(&[
-            ("methods", self.methods.to_json()),
-            ("defaultMethod", self.default_method.to_json()),
-            ("policy", self.policy.to_json()),
-            ("stepUp", self.step_up.to_json()),
-            ("serverTime", self.server_time.to_json()),
-        ])
-    }
-}
+mapping!(read StepUpResponse {
+    fresh_until: "freshUntil",
+});
 
-impl FromJson for TotpStartResponse {
-    fn from_json(v: &JsValue) -> Result<Self, String> {
-        Ok(TotpStartResponse {
-            enrollment_id: field(v, "enrollmentId")?,
-            issuer: field(v, "issuer")?,
-            account_name: field(v, "accountName")?,
-            algorithm: field(v, "algorithm")?,
-            digits: field(v, "digits")?,
-            period: field(v, "period")?,
-            expires_at: field(v, "expiresAt")?,
-            server_time: field(v, "serverTime")?,
-        })
-    }
-}
+mapping!(read Session {
+    username: "username",
+    authenticated: "authenticated",
+    methods: "methods",
+    default_method: "defaultMethod",
+});
 
-impl FromJson for DefaultMethodResponse {
-    fn from_json(v: &JsValue) -> Result<Self, String> {
-        Ok(DefaultMethodResponse {
-            default_method: field(v, "defaultMethod")?,
-        })
-    }
-}
+mapping!(read Problem {
+    problem_type: "type",
+    title: "title",
+    status: "status",
+    code: "code",
+    detail: "detail",
+    retry_after: "retryAfter",
+});
 
-impl FromJson for StepUpResponse {
-    fn from_json(v: &JsValue) -> Result<Self, String> {
-        Ok(StepUpResponse {
-            fresh_until: field(v, "freshUntil")?,
-        })
-    }
-}
+mapping!(write TotpStartRequest {});
 
-impl FromJson for Session {
-    fn from_json(v: &JsValue) -> Result<Self, String> {
-        Ok(Session {
-            username: field(v, "username")?,
-            authenticated: field(v, "authenticated")?,
-            methods: field(v, "methods")?,
-            default_method: field(v, "defaultMethod")?,
-        })
-    }
-}
+mapping!(write TotpFinishRequest {
+    enrollment_id: "enrollmentId",
+    secret: "secret",
+    code: "code",
+    name: "name",
+});
 
-impl FromJson for Problem {
-    fn from_json(v: &JsValue) -> Result<Self, String> {
-        Ok(Problem {
-            problem_type: field(v, "type")?,
-            title: field(v, "title")?,
-            status: field(v, "status")?,
-            code: field(v, "code")?,
-            detail: field(v, "detail")?,
-            retry_after: field(v, "retryAfter")?,
-        })
-    }
-}
+mapping!(write RenameRequest {
+    name: "name",
+});
 
-impl ToJson for TotpStartRequest {
-    fn to_json(&self) -> JsValue {
-        object(&[])
-    }
-}
+mapping!(write SetDefaultRequest {
+    method_id: "methodId",
+    mode: "mode",
+});
 
-impl ToJson for TotpFinishRequest {
-    fn to_json(&self) -> JsValue {
-        object(&[
-            ("enrollmentId", self.enrollment_id.to_json()),
-            ("secret", self.secret.to_json()),
-            ("code", self.code.to_json()),
-            ("name", self.name.to_json()),
-        ])
-    }
-}
+mapping!(write VerifyRequest {
+    method_id: "methodId",
+    code: "code",
+});
 
-impl ToJson for RenameRequest {
-    fn to_json(&self) -> JsValue {
-        object(&[("name", self.name.to_json())])
-    }
-}
+mapping!(write SignInRequest {
+    username: "username",
+    password: "password",
+});
 
-impl ToJson for SetDefaultRequest {
-    fn to_json(&self) -> JsValue {
-        object(&[
-            ("methodId", self.method_id.to_json()),
-            ("mode", self.mode.to_json()),
-        ])
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
 
-impl ToJson for VerifyRequest {
-    fn to_json(&self) -> JsValue {
-        object(&[
-            ("methodId", self.method_id.to_json()),
-            ("code", self.code.to_json()),
-        ])
+    fn method() -> Method {
+        Method {
+            id: "m1".into(),
+            method_type: MethodType::Phone,
+            name: "Phone".into(),
+            detail: Some("+31 6 ••••••78".into()),
+            phone_kind: Some(PhoneKind::Mobile),
+            usable_for: vec![Usage::Mfa, Usage::Sspr],
+            default_modes: vec![DefaultMode::Text, DefaultMode::Call],
+            created_at: 1_700_000_000,
+            last_used_at: Some(1_700_000_100),
+        }
     }
-}
 
-impl ToJson for SignInRequest {
-    fn to_json(&self) -> JsValue {
-        object(&[
-            ("username", self.username.to_json()),
-            ("password", self.password.to_json()),
-        ])
+    fn default_method() -> DefaultMethod {
+        DefaultMethod {
+            method_id: "m1".into(),
+            mode: DefaultMode::Text,
+        }
+    }
+
+    fn info() -> SecurityInfo {
+        SecurityInfo {
+            methods: vec![method()],
+            default_method: Some(default_method()),
+            policy: Policy {
+                allowed_methods: MethodType::ALL.to_vec(),
+                max_authenticators: 5,
+                allow_delete_last_mfa_method: false,
+                step_up_window_secs: 600,
+                security_questions_required: 3,
+                security_questions: vec!["Pet?".into()],
+                authenticator_name: "Microsoft Authenticator".into(),
+            },
+            step_up: StepUp {
+                required: true,
+                fresh_until: Some(1_700_000_300),
+            },
+            server_time: 1_700_000_200,
+        }
+    }
+
+    /// `T`'s field list against the keys serde writes for a fully populated `sample`
+    /// (as sets: serde_json's map is sorted).
+    fn same_fields<T: Fields>(sample: serde_json::Result<Value>) {
+        let sample = sample.unwrap();
+        let mut serde: Vec<&str> = sample
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut ours = T::FIELDS.to_vec();
+        serde.sort_unstable();
+        ours.sort_unstable();
+        assert_eq!(ours, serde, "{}", std::any::type_name::<T>());
+    }
+
+    #[test]
+    fn every_mapping_names_the_fields_serde_writes() {
+        let info = info();
+        same_fields::<Method>(serde_json::to_value(method()));
+        same_fields::<DefaultMethod>(serde_json::to_value(default_method()));
+        same_fields::<Policy>(serde_json::to_value(&info.policy));
+        same_fields::<StepUp>(serde_json::to_value(&info.step_up));
+        same_fields::<SecurityInfo>(serde_json::to_value(&info));
+        same_fields::<TotpStartResponse>(serde_json::to_value(TotpStartResponse {
+            enrollment_id: "e1".into(),
+            issuer: "Contoso".into(),
+            account_name: "jan".into(),
+            algorithm: Algorithm::Sha256,
+            digits: 8,
+            period: 30,
+            expires_at: 5,
+            server_time: 4,
+        }));
+        same_fields::<DefaultMethodResponse>(serde_json::to_value(DefaultMethodResponse {
+            default_method: Some(default_method()),
+        }));
+        same_fields::<StepUpResponse>(serde_json::to_value(StepUpResponse { fresh_until: 7 }));
+        same_fields::<Session>(serde_json::to_value(Session {
+            username: "jan".into(),
+            authenticated: true,
+            methods: vec![method()],
+            default_method: Some(default_method()),
+        }));
+        same_fields::<Problem>(serde_json::to_value(Problem {
+            detail: Some("slow down".into()),
+            retry_after: Some(30),
+            ..Problem::new(ErrorCode::RateLimited)
+        }));
+        same_fields::<TotpStartRequest>(serde_json::to_value(TotpStartRequest {}));
+        same_fields::<TotpFinishRequest>(serde_json::to_value(TotpFinishRequest {
+            enrollment_id: "e1".into(),
+            secret: "GEZD".into(),
+            code: "123456".into(),
+            name: Some("Phone".into()),
+        }));
+        same_fields::<RenameRequest>(serde_json::to_value(RenameRequest { name: "n".into() }));
+        same_fields::<SetDefaultRequest>(serde_json::to_value(SetDefaultRequest {
+            method_id: "m1".into(),
+            mode: DefaultMode::Call,
+        }));
+        same_fields::<VerifyRequest>(serde_json::to_value(VerifyRequest {
+            method_id: "m1".into(),
+            code: "123456".into(),
+        }));
+        same_fields::<SignInRequest>(serde_json::to_value(SignInRequest {
+            username: "jan".into(),
+            password: "pw".into(),
+        }));
     }
 }
 
 /// The same JSON as serde_json reads and writes for these types (serde_json stays a
 /// dev-dependency to be the reference).
 #[cfg(all(test, target_arch = "wasm32"))]
-mod tests {
+mod browser_tests {
     use super::*;
     use serde_json::{Value, json};
     use wasm_bindgen_test::*;

@@ -6,7 +6,7 @@
 
 use crate::SecurityInfo;
 use crate::config::{Action, Auth, Config, HostFuture, MethodOptions, Theme};
-use crate::json::ToJson;
+use crate::json::{self, FromJson, ToJson};
 use js_sys::{Function, Object, Promise, Reflect};
 use leptos::prelude::*;
 use security_info_core::methods::MethodType;
@@ -82,13 +82,12 @@ fn type_error(message: &str) -> JsValue {
 /// Maps the JS options object onto [`Config`], refusing unknown names and wrong types.
 pub fn parse_options(options: &JsValue) -> Result<Config, String> {
     let mut config = Config::default();
-    if options.is_undefined() || options.is_null() {
+    let Some(object) =
+        Option::<Object>::from_json(options).map_err(|_| "options must be an object".to_owned())?
+    else {
         return Ok(config);
-    }
-    let object: &Object = options
-        .dyn_ref()
-        .ok_or_else(|| "options must be an object".to_owned())?;
-    let keys: Vec<String> = Object::keys(object)
+    };
+    let keys: Vec<String> = Object::keys(&object)
         .iter()
         .filter_map(|k| k.as_string())
         .collect();
@@ -98,14 +97,14 @@ pub fn parse_options(options: &JsValue) -> Result<Config, String> {
             OPTION_NAMES.join(", ")
         ));
     }
-    let get =
-        |name: &str| Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    // `object` is a plain object, so reading a field of it cannot fail.
+    let get = |name: &str| json::get(&object, name).unwrap_or(JsValue::UNDEFINED);
 
-    if let Some(base) = opt_string(&get("baseUrl"), "baseUrl")? {
+    if let Some(base) = opt::<String>(&get("baseUrl"), "baseUrl")? {
         config.base_url = validate_base_url(&base)?;
     }
     let get_token = opt_function(&get("getToken"), "getToken")?;
-    match (opt_string(&get("auth"), "auth")?.as_deref(), get_token) {
+    match (opt::<String>(&get("auth"), "auth")?.as_deref(), get_token) {
         (None | Some("cookies"), None) => config.auth = Auth::Cookies,
         (None | Some("bearer"), Some(f)) => config.auth = Auth::Bearer(token_callback(f)),
         (Some("bearer"), None) => return Err("auth \"bearer\" needs a getToken function".into()),
@@ -118,7 +117,7 @@ pub fn parse_options(options: &JsValue) -> Result<Config, String> {
     if let Some(headers) = opt_string_map(&get("headers"), "headers")? {
         config.headers = headers.into_iter().collect();
     }
-    if let Some(ms) = opt_number(&get("timeoutMs"), "timeoutMs")? {
+    if let Some(ms) = opt::<f64>(&get("timeoutMs"), "timeoutMs")? {
         if !(1.0..=600_000.0).contains(&ms) {
             return Err("timeoutMs must be between 1 and 600000".into());
         }
@@ -126,13 +125,12 @@ pub fn parse_options(options: &JsValue) -> Result<Config, String> {
     }
     if let Some(locales) = opt_object(&get("locales"), "locales")? {
         for tag in Object::keys(&locales).iter().filter_map(|k| k.as_string()) {
-            let table =
-                Reflect::get(&locales, &JsValue::from_str(&tag)).unwrap_or(JsValue::UNDEFINED);
+            let table = json::get(&locales, &tag)?;
             let table = opt_string_map(&table, &format!("locales.{tag}"))?.unwrap_or_default();
             config.locales.insert(tag, table);
         }
     }
-    if let Some(locale) = opt_string(&get("locale"), "locale")? {
+    if let Some(locale) = opt::<String>(&get("locale"), "locale")? {
         let primary = locale
             .split(['-', '_'])
             .next()
@@ -161,18 +159,16 @@ pub fn parse_options(options: &JsValue) -> Result<Config, String> {
         ("disableAdd", &mut config.disable_add),
         ("disableDelete", &mut config.disable_delete),
     ] {
-        if let Some(value) = opt_bool(&get(name), name)? {
+        if let Some(value) = opt::<bool>(&get(name), name)? {
             *field = value;
         }
     }
-    if let Some(theme) = opt_string(&get("theme"), "theme")? {
+    if let Some(theme) = opt::<String>(&get("theme"), "theme")? {
         config.theme = parse_theme(&theme)?;
     }
-    let app_url = get("appUrl");
-    if app_url.is_null() {
-        config.app_url = None;
-    } else if let Some(url) = opt_string(&app_url, "appUrl")? {
-        config.app_url = Some(url);
+    // `null` clears the link; absent keeps the default.
+    if let Some(url) = opt::<Option<String>>(&get("appUrl"), "appUrl")? {
+        config.app_url = url;
     }
 
     if let Some(f) = opt_function(&get("onLoad"), "onLoad")? {
@@ -323,18 +319,17 @@ fn parse_methods(methods: &Object) -> Result<HashMap<MethodType, MethodOptions>,
                 known.join(", ")
             )
         })?;
-        let entry = Reflect::get(methods, &JsValue::from_str(&name)).unwrap_or(JsValue::UNDEFINED);
+        let entry = json::get(methods, &name)?;
         let mut options = MethodOptions::default();
         if let Some(flag) = entry.as_bool() {
             options.visible = flag;
             options.enabled = flag;
         } else if let Some(obj) = opt_object(&entry, &format!("methods.{name}"))? {
-            let field =
-                |f: &str| Reflect::get(&obj, &JsValue::from_str(f)).unwrap_or(JsValue::UNDEFINED);
-            if let Some(v) = opt_bool(&field("visible"), &format!("methods.{name}.visible"))? {
+            let field = |f: &str| json::get(&obj, f).unwrap_or(JsValue::UNDEFINED);
+            if let Some(v) = opt::<bool>(&field("visible"), &format!("methods.{name}.visible"))? {
                 options.visible = v;
             }
-            if let Some(v) = opt_bool(&field("enabled"), &format!("methods.{name}.enabled"))? {
+            if let Some(v) = opt::<bool>(&field("enabled"), &format!("methods.{name}.enabled"))? {
                 options.enabled = v;
             }
         }
@@ -343,56 +338,27 @@ fn parse_methods(methods: &Object) -> Result<HashMap<MethodType, MethodOptions>,
     Ok(out)
 }
 
-fn opt_string(value: &JsValue, name: &str) -> Result<Option<String>, String> {
+/// The option `name`: `None` when absent. A value of the wrong type is refused with the
+/// text of the TypeError ("… must be a string"), worded by [`FromJson::EXPECTED`] so the
+/// REST decoding and the options name each type the same way.
+fn opt<T: FromJson>(value: &JsValue, name: &str) -> Result<Option<T>, String> {
     if value.is_undefined() {
         return Ok(None);
     }
-    value
-        .as_string()
-        .map(Some)
-        .ok_or_else(|| format!("{name} must be a string"))
+    must(value, name).map(Some)
 }
 
-fn opt_bool(value: &JsValue, name: &str) -> Result<Option<bool>, String> {
-    if value.is_undefined() {
-        return Ok(None);
-    }
-    value
-        .as_bool()
-        .map(Some)
-        .ok_or_else(|| format!("{name} must be true or false"))
+fn must<T: FromJson>(value: &JsValue, name: &str) -> Result<T, String> {
+    T::from_json(value).map_err(|_| format!("{name} must be {}", T::EXPECTED))
 }
 
-fn opt_number(value: &JsValue, name: &str) -> Result<Option<f64>, String> {
-    if value.is_undefined() {
-        return Ok(None);
-    }
-    value
-        .as_f64()
-        .map(Some)
-        .ok_or_else(|| format!("{name} must be a number"))
-}
-
+/// Callbacks and objects may also be `null` for "none".
 fn opt_function(value: &JsValue, name: &str) -> Result<Option<Function>, String> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    value
-        .dyn_ref::<Function>()
-        .cloned()
-        .map(Some)
-        .ok_or_else(|| format!("{name} must be a function"))
+    Ok(opt::<Option<Function>>(value, name)?.flatten())
 }
 
 fn opt_object(value: &JsValue, name: &str) -> Result<Option<Object>, String> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    if value.is_object() && !value.is_function() && !js_sys::Array::is_array(value) {
-        Ok(value.dyn_ref::<Object>().cloned())
-    } else {
-        Err(format!("{name} must be an object"))
-    }
+    Ok(opt::<Option<Object>>(value, name)?.flatten())
 }
 
 fn opt_string_map(value: &JsValue, name: &str) -> Result<Option<HashMap<String, String>>, String> {
@@ -401,10 +367,7 @@ fn opt_string_map(value: &JsValue, name: &str) -> Result<Option<HashMap<String, 
     };
     let mut map = HashMap::new();
     for key in Object::keys(&object).iter().filter_map(|k| k.as_string()) {
-        let v = Reflect::get(&object, &JsValue::from_str(&key)).unwrap_or(JsValue::UNDEFINED);
-        let text = v
-            .as_string()
-            .ok_or_else(|| format!("{name}.{key} must be a string"))?;
+        let text = must(&json::get(&object, &key)?, &format!("{name}.{key}"))?;
         map.insert(key, text);
     }
     Ok(Some(map))
