@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Size benchmark for the npm package (SPEC section 8: wasm + JS + CSS ≤ 60 KiB brotli).
+# Size benchmark for the npm package (goal: wasm + JS + CSS ≤ 60 KiB brotli).
 # Builds the package with scripts/build-pkg.sh into a scratch folder (so a running demo or
 # e2e run keeps its dist/pkg), prints raw/gzip/brotli per file and the total, then where
 # the wasm bytes go per crate (and, with TOP_FUNCTIONS=N, the N largest functions).

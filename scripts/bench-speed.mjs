@@ -1,4 +1,4 @@
-// Speed figures of SPEC section 8, measured in one run against the real server:
+// Speed figures (the goals in README.md), measured in one run against the real server:
 //  1. time until the method list is visible, against an empty HTML page from the same
 //     server — on loopback, and under Lighthouse's mobile profile (150 ms RTT,
 //     1.6 Mbit/s down, 750 kbit/s up, 4× CPU slowdown), cold cache each time;

@@ -1,4 +1,4 @@
-//! The REST client (SPEC section 5) over `fetch`, built from a [`Config`].
+//! The REST client (the routes of crates/server/README.md) over `fetch`, built from a [`Config`].
 
 use crate::config::{Answer, Auth, Config, Outgoing, Transport};
 use crate::error::ClientError;

@@ -1,6 +1,6 @@
 //! Translations: English and Dutch built in, as one typed table.
 //!
-//! Why not leptos_i18n: it costs ≈21 KB brotli for two locales (TOOLCHAIN.md), a third of
+//! Why not leptos_i18n: it costs ≈21 KB brotli for two locales (measured with scripts/bench-size.sh), a third of
 //! the whole size budget, and it sets `lang` on the host's `<html>`. This table is two
 //! `match`es over one enum: a missing Dutch string does not compile (every entry names
 //! both), hosts override any key by its name, and hosts add whole locales at run time as

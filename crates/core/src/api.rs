@@ -1,4 +1,4 @@
-//! REST types shared by the browser client and the reference server (SPEC section 5).
+//! REST types shared by the browser client and the reference server (route by route in crates/server/README.md).
 //!
 //! JSON fields are camelCase. Request bodies refuse unknown fields so a typo is a 400,
 //! not a silently ignored option. Times are Unix seconds.

@@ -1,4 +1,4 @@
-//! The method rules of the product (SPEC section 2): what each method type may be used
+//! The method rules of the product: what each method type may be used
 //! for, what counts toward the authenticator limit, and which method becomes the default.
 
 use crate::CoreError;
@@ -303,7 +303,7 @@ impl Rules {
     }
 }
 
-/// The English limit message of SPEC section 2 (the UI translates its own; the server
+/// The English limit message, word for word as the product says it (the UI translates its own; the server
 /// uses this as the problem `detail`).
 pub fn limit_reached_message(product: &str, max: u32) -> String {
     format!(

@@ -1,4 +1,4 @@
-//! Reference REST backend of the security-info components (SPEC sections 5 and 6).
+//! Reference REST backend of the security-info components (routes and behaviour: crates/server/README.md).
 //!
 //! Layers, each using only the ones above it (no module cycles):
 //!

@@ -15,7 +15,7 @@ const MAX_NAME_CHARS: usize = 64;
 const MAX_ID_LEN: usize = 64;
 
 /// May a method of type `kind` be added next to `existing`? The refusal carries the
-/// exact limit sentence of the SPEC.
+/// exact limit sentence (`limit_reached_message` in the core).
 pub fn check_add(policy: &Policy, kind: MethodType, existing: &[Method]) -> ApiResult<()> {
     policy
         .rules()
