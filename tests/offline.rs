@@ -139,6 +139,16 @@ fn click(wizard: &Root, id: &str) {
         .click();
 }
 
+/// "Add sign-in method" → Add: the wizard.
+async fn open_wizard(root: &Root) -> Root {
+    wait_testid(root, testids::ADD_METHOD).await.click();
+    click(
+        &wait_testid(root, testids::ADD_METHOD_DIALOG).await,
+        testids::ADD_CONFIRM,
+    );
+    wait_testid(root, testids::WIZARD).await
+}
+
 #[wasm_bindgen_test]
 async fn failed_load_shows_the_error_and_retry_loads_the_list() {
     let stub = Rc::new(RefCell::new(Stub {
@@ -167,12 +177,7 @@ async fn failed_load_shows_the_error_and_retry_loads_the_list() {
 async fn wizard_app_path_forward_back_and_done() {
     let stub = Rc::new(RefCell::new(Stub::default()));
     let (root, _handle) = mount(stubbed(&stub));
-    wait_testid(&root, testids::ADD_METHOD).await.click();
-    click(
-        &wait_testid(&root, testids::ADD_METHOD_DIALOG).await,
-        testids::ADD_CONFIRM,
-    );
-    let wizard = wait_testid(&root, testids::WIZARD).await;
+    let wizard = open_wizard(&root).await;
     wait_step(&wizard, "Step 1 of 4").await;
     assert!(
         find(&wizard, testids::WIZARD_BACK).is_none(),
@@ -233,12 +238,7 @@ async fn wizard_app_path_forward_back_and_done() {
 async fn wizard_other_app_path_and_other_method() {
     let stub = Rc::new(RefCell::new(Stub::default()));
     let (root, _handle) = mount(stubbed(&stub));
-    wait_testid(&root, testids::ADD_METHOD).await.click();
-    click(
-        &wait_testid(&root, testids::ADD_METHOD_DIALOG).await,
-        testids::ADD_CONFIRM,
-    );
-    let wizard = wait_testid(&root, testids::WIZARD).await;
+    let wizard = open_wizard(&root).await;
     click(&wizard, testids::USE_OTHER_APP);
     wait_step(&wizard, "Step 1 of 3").await;
     assert!(find(&wizard, testids::WIZARD_BACK).is_none());
