@@ -106,19 +106,9 @@ fn SignIn(stage: RwSignal<Stage>, dutch: bool) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<&'static str>);
-    let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        let ctx = ctx.clone();
-        let request = SignInRequest {
-            username: username.get_untracked(),
-            password: password.get_untracked(),
-        };
-        leptos::task::spawn_local(async move {
+    let sign_in = Action::new_local(move |request: &SignInRequest| {
+        let (ctx, request) = (ctx.clone(), request.clone());
+        async move {
             match ctx.client().sign_in(&request).await {
                 Ok(session) if session.authenticated => {
                     stage.set(Stage::SignedIn(session.username))
@@ -126,8 +116,16 @@ fn SignIn(stage: RwSignal<Stage>, dutch: bool) -> impl IntoView {
                 Ok(session) => stage.set(Stage::SecondFactor(session)),
                 Err(e) => error.set(Some(sign_in_error(&e, dutch))),
             }
-            busy.set(false);
-        });
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !sign_in.pending().get_untracked() {
+            sign_in.dispatch_local(SignInRequest {
+                username: username.get_untracked(),
+                password: password.get_untracked(),
+            });
+        }
     };
     view! {
         <main class="si-demo-signin">
@@ -143,7 +141,7 @@ fn SignIn(stage: RwSignal<Stage>, dutch: bool) -> impl IntoView {
                     on:input=move |ev| password.set(event_target_value(&ev)) />
                 <p class="si-error" role="alert" data-testid="sign-in-error">{move || error.get()}</p>
                 <button type="submit" class="si-button si-primary" data-testid="sign-in-submit"
-                    aria-disabled=move || busy.get().to_string()>
+                    aria-disabled=move || sign_in.pending().get().to_string()>
                     {text(dutch, "Sign in", "Aanmelden")}
                 </button>
             </form>
