@@ -1,7 +1,10 @@
 //! The REST types to and from JSON through the browser's own `JSON.parse`/`stringify`,
 //! instead of serde_json: its parser, its error messages (which format floats) and the
 //! derived visitors cost ≈79 KB of wasm (27 KB brotli, 13% of the bundle; the budget
-//! for everything is 60 KiB). The types are the core's; each mapping below comes from one
+//! for everything is 60 KiB). Nor serde-wasm-bindgen over the core's serde derives:
+//! measured once (npm package wasm, scripts/bench-size.sh pipeline, brotli -q 11, at
+//! 726a9e4), this module 168 702 B, serde-wasm-bindgen 185 018 B: +16 316 B (+9.7%).
+//! The types are the core's; each mapping below comes from one
 //! field list (Rust field, JSON name) per type, and a native test holds those names equal
 //! to the keys serde writes. The shapes follow the serde attributes in
 //! `security_info_core::api`: camelCase fields, `Option` fields absent or `null`, unknown
