@@ -157,10 +157,13 @@ pub fn SecurityInfo(
         }
     };
 
+    // Only the first answer (or a failure after none) re-renders the page; reloads
+    // update its parts in place, so the buttons that had focus stay.
+    let loaded_once = Memo::new(move |_| info.with(Option::is_some));
     let page = {
         let ctx = ctx.clone();
         move || {
-            info.with(Option::is_some).then(|| {
+            loaded_once.get().then(|| {
                 view! {
                     <DefaultLine info default_open />
                     <AddButton add_open action_error />
