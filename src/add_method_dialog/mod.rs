@@ -2,7 +2,7 @@
 //! offered; the authenticator limit is checked here, before any secret exists.
 
 use crate::config::Action as HostAction;
-use crate::context::{unique_id, use_ctx};
+use crate::context::{Job, job_action, unique_id, use_ctx};
 use crate::dialog::{Dialog, Open};
 use crate::i18n::Key;
 use crate::testids;
@@ -55,17 +55,7 @@ fn AddMethodBody(
     let select_id = unique_id("method-select");
 
     // Asks the host's on_before_action; no request to the server yet.
-    let ask_host = Action::new_local({
-        let ctx = ctx.clone();
-        move |chosen: &MethodType| {
-            let (ctx, chosen) = (ctx.clone(), *chosen);
-            async move {
-                if ctx.config().allows(HostAction::Add, Some(chosen)).await {
-                    on_choose.run(chosen);
-                }
-            }
-        }
-    });
+    let ask_host = job_action();
     let add = {
         let ctx = ctx.clone();
         move || {
@@ -82,7 +72,12 @@ fn AddMethodBody(
             match add::check(&info, chosen) {
                 Ok(()) => {
                     error.set(None);
-                    ask_host.dispatch_local(chosen);
+                    let ctx = ctx.clone();
+                    ask_host.dispatch_local(Job::new(async move {
+                        if ctx.config().allows(HostAction::Add, Some(chosen)).await {
+                            on_choose.run(chosen);
+                        }
+                    }));
                 }
                 Err(CoreError::LimitReached { max }) => {
                     let count = ctx.i18n.number(max);

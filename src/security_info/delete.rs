@@ -4,7 +4,7 @@
 
 use crate::config::Action as HostAction;
 use crate::confirm_dialog::ConfirmDialog;
-use crate::context::use_ctx;
+use crate::context::{Job, job_action, use_ctx};
 use crate::i18n::Key;
 use leptos::prelude::*;
 use security_info_core::api::{DefaultMethodResponse, Method, SecurityInfo as Info};
@@ -22,23 +22,8 @@ pub fn delete_flow(
     let target = RwSignal::new(None::<Method>);
     let confirm_open = RwSignal::new(false);
 
-    // The policy (may the last two-step method go?) and the host's on_before_action.
-    let ask_host = Action::new_local({
-        let ctx = ctx.clone();
-        move |method: &Method| {
-            let (ctx, method) = (ctx.clone(), method.clone());
-            async move {
-                if ctx
-                    .config()
-                    .allows(HostAction::Delete, Some(method.method_type))
-                    .await
-                {
-                    target.set(Some(method));
-                    confirm_open.set(true);
-                }
-            }
-        }
-    });
+    // The policy (may the last two-step method go?), then the host's on_before_action.
+    let ask_host = job_action();
     let ask = {
         let ctx = ctx.clone();
         Callback::new(move |method: Method| {
@@ -50,7 +35,13 @@ pub fn delete_flow(
             if refused {
                 action_error.set(Some(ctx.i18n.t(Key::LastMethod)));
             } else {
-                ask_host.dispatch_local(method);
+                let ctx = ctx.clone();
+                ask_host.dispatch_local(Job::new(async move {
+                    if ctx.config().allows(HostAction::Delete, Some(method.method_type)).await {
+                        target.set(Some(method));
+                        confirm_open.set(true);
+                    }
+                }));
             }
         })
     };

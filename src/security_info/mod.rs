@@ -10,7 +10,8 @@ mod step_up;
 use crate::add_method_dialog::AddMethodDialog;
 use crate::change_default_dialog::{ChangeDefaultDialog, option_label};
 use crate::config::Config;
-use crate::context::{Ctx, provide_security_info, unique_id};
+use crate::context::{Ctx, Job, job_action, provide_security_info, unique_id};
+use crate::error::ClientError;
 use crate::i18n::Key;
 use crate::methods::EnrolDialogs;
 use crate::testids;
@@ -37,11 +38,14 @@ pub fn SecurityInfo(
     let adding = RwSignal::new(None::<MethodType>);
     let default_open = RwSignal::new(false);
 
-    let loaded = LocalResource::new({
+    // The last answer, kept while a reload runs (no flash of "Loading…").
+    let loaded = RwSignal::new(None::<Result<Info, ClientError>>);
+    let load = job_action();
+    let reload = {
         let ctx = ctx.clone();
-        move || {
+        Callback::new(move |()| {
             let ctx = ctx.clone();
-            async move {
+            load.dispatch_local(Job::new(async move {
                 let answer = ctx.client().security_info().await;
                 match &answer {
                     Ok(fresh) => {
@@ -51,11 +55,11 @@ pub fn SecurityInfo(
                     }
                     Err(e) => ctx.report(e),
                 }
-                answer
-            }
-        }
-    });
-    let reload = Callback::new(move |()| loaded.refetch());
+                loaded.set(Some(answer));
+            }));
+        })
+    };
+    reload.run(());
     let info = Signal::derive(move || loaded.get().and_then(Result::ok));
     let methods = Signal::derive(move || {
         info.with(|i| i.as_ref().map(|i| i.methods.clone()).unwrap_or_default())
