@@ -15,7 +15,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-/// Every option a host may pass (camelCase, as in SPEC section 7).
+/// Every option a host may pass (camelCase, as declared in www/pkg/security-info.d.ts).
 pub const OPTION_NAMES: &[&str] = &[
     "baseUrl",
     "auth",
