@@ -130,7 +130,10 @@ impl Ctx {
 /// The work of one action run, boxed: every action of the component is an
 /// `Action<Job, ()>`, so Leptos's action code is in the bundle once instead of once per
 /// input and future type (the typed actions cost ≈+10 % of the wasm, brotli).
-pub struct Job(SendWrapper<RefCell<Option<Pin<Box<dyn Future<Output = ()>>>>>>);
+pub struct Job(SendWrapper<RefCell<Option<Work>>>);
+
+/// A boxed request future that answers nothing (it sets signals itself).
+type Work = Pin<Box<dyn Future<Output = ()>>>;
 
 impl Job {
     pub fn new(work: impl Future<Output = ()> + 'static) -> Self {

@@ -37,7 +37,11 @@ pub fn delete_flow(
             } else {
                 let ctx = ctx.clone();
                 ask_host.dispatch_local(Job::new(async move {
-                    if ctx.config().allows(HostAction::Delete, Some(method.method_type)).await {
+                    if ctx
+                        .config()
+                        .allows(HostAction::Delete, Some(method.method_type))
+                        .await
+                    {
                         target.set(Some(method));
                         confirm_open.set(true);
                     }
