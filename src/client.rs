@@ -34,96 +34,76 @@ impl Client {
     }
 
     pub async fn security_info(&self) -> Result<SecurityInfo, ClientError> {
-        self.call("GET", "/me/security-info", None).await
+        self.call(Call::security_info()).await
     }
 
     pub async fn totp_start(&self) -> Result<TotpStartResponse, ClientError> {
-        let body = json::encode(&TotpStartRequest {});
-        self.call("POST", "/me/methods/totp/start", Some(body))
-            .await
+        self.call(Call::totp_start()).await
     }
 
     pub async fn totp_finish(&self, request: &TotpFinishRequest) -> Result<Method, ClientError> {
-        self.call("POST", "/me/methods/totp", Some(json::encode(request)))
-            .await
+        self.call(Call::totp_finish(request)).await
     }
 
     pub async fn rename(&self, id: &str, name: &str) -> Result<Method, ClientError> {
-        let body = RenameRequest {
-            name: name.to_owned(),
-        };
-        self.call("PATCH", &method_path(id), Some(json::encode(&body)))
-            .await
+        self.call(Call::rename(id, name)).await
     }
 
     pub async fn delete(&self, id: &str) -> Result<DefaultMethodResponse, ClientError> {
-        self.call("DELETE", &method_path(id), None).await
+        self.call(Call::delete(id)).await
     }
 
     pub async fn set_default(
         &self,
         request: &SetDefaultRequest,
     ) -> Result<DefaultMethodResponse, ClientError> {
-        self.call("PUT", "/me/default-method", Some(json::encode(request)))
-            .await
+        self.call(Call::set_default(request)).await
     }
 
     pub async fn step_up(&self, request: &VerifyRequest) -> Result<StepUpResponse, ClientError> {
-        self.call("POST", "/me/step-up", Some(json::encode(request)))
-            .await
+        self.call(Call::step_up(request)).await
     }
 
     /// Demo sign-in, first factor (cookie sessions).
     pub async fn sign_in(&self, request: &SignInRequest) -> Result<Session, ClientError> {
-        self.call("POST", "/session", Some(json::encode(request)))
-            .await
+        self.call(Call::sign_in(request)).await
     }
 
     /// The demo session; `None` when signed out.
     pub async fn session(&self) -> Result<Option<Session>, ClientError> {
-        self.call("GET", "/session", None).await
+        self.call(Call::session()).await
     }
 
     /// Ends the demo session.
     pub async fn sign_out(&self) -> Result<(), ClientError> {
-        self.call("DELETE", "/session", None).await
+        self.call(Call::sign_out()).await
     }
 
     /// Demo sign-in, second factor.
     pub async fn verify_session(&self, request: &VerifyRequest) -> Result<Session, ClientError> {
-        self.call("POST", "/session/verify", Some(json::encode(request)))
-            .await
+        self.call(Call::verify_session(request)).await
     }
 
-    /// One call; with a bearer callback, a 401 asks the host for a token once more and
-    /// sends the request again (the token may have expired in between).
-    async fn call<T: FromJson>(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<String>,
-    ) -> Result<T, ClientError> {
-        // Only this line depends on `T`: the async part below exists once in the bundle,
-        // not once per answer type.
-        T::from_json(&self.call_json(method, path, body).await?).map_err(ClientError::Decode)
+    async fn call<T: FromJson>(&self, call: Call) -> Result<T, ClientError> {
+        // Only this line depends on `T`: the async part exists once in the bundle, not
+        // once per answer type.
+        T::from_json(&self.send(&call).await?).map_err(ClientError::Decode)
     }
 
-    async fn call_json(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<String>,
-    ) -> Result<JsValue, ClientError> {
-        let mut answer = self.send(method, path, body.as_deref()).await?;
+    /// Sends `call` and returns the parsed answer. With a bearer callback, a 401 asks
+    /// the host for a token once more and sends it again (the token may have expired).
+    pub(crate) async fn send(&self, call: &Call) -> Result<JsValue, ClientError> {
+        let body = call.body.as_deref();
+        let mut answer = self.fetch(call.method, &call.path, body).await?;
         if answer.status == 401 && matches!(self.auth, Auth::Bearer(_)) {
-            answer = self.send(method, path, body.as_deref()).await?;
+            answer = self.fetch(call.method, &call.path, body).await?;
         }
         decode(answer)
     }
 
     /// `fetch` straight through web-sys (gloo-net's builder cost more code than it saved),
     /// or the host's [`Transport`].
-    async fn send(
+    async fn fetch(
         &self,
         method: &str,
         path: &str,
@@ -187,6 +167,77 @@ impl Client {
             body: text,
             retry_after,
         })
+    }
+}
+
+/// One request as data: method, path and JSON body. The components hand these to one
+/// sending path (`Ctx::request`), so the async code that sends, steps up and retries
+/// is in the bundle once instead of once per request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    method: &'static str,
+    path: String,
+    body: Option<String>,
+}
+
+impl Call {
+    fn new(method: &'static str, path: impl Into<String>, body: Option<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            body,
+        }
+    }
+
+    pub fn security_info() -> Self {
+        Self::new("GET", "/me/security-info", None)
+    }
+
+    pub fn totp_start() -> Self {
+        Self::new(
+            "POST",
+            "/me/methods/totp/start",
+            Some(json::encode(&TotpStartRequest {})),
+        )
+    }
+
+    pub fn totp_finish(request: &TotpFinishRequest) -> Self {
+        Self::new("POST", "/me/methods/totp", Some(json::encode(request)))
+    }
+
+    pub fn rename(id: &str, name: &str) -> Self {
+        let body = RenameRequest {
+            name: name.to_owned(),
+        };
+        Self::new("PATCH", method_path(id), Some(json::encode(&body)))
+    }
+
+    pub fn delete(id: &str) -> Self {
+        Self::new("DELETE", method_path(id), None)
+    }
+
+    pub fn set_default(request: &SetDefaultRequest) -> Self {
+        Self::new("PUT", "/me/default-method", Some(json::encode(request)))
+    }
+
+    pub fn step_up(request: &VerifyRequest) -> Self {
+        Self::new("POST", "/me/step-up", Some(json::encode(request)))
+    }
+
+    pub fn sign_in(request: &SignInRequest) -> Self {
+        Self::new("POST", "/session", Some(json::encode(request)))
+    }
+
+    pub fn session() -> Self {
+        Self::new("GET", "/session", None)
+    }
+
+    pub fn sign_out() -> Self {
+        Self::new("DELETE", "/session", None)
+    }
+
+    pub fn verify_session(request: &VerifyRequest) -> Self {
+        Self::new("POST", "/session/verify", Some(json::encode(request)))
     }
 }
 

@@ -2,19 +2,22 @@
 //! coordination (a change refused with `step-up-required` waits for the verify dialog,
 //! then is sent once more).
 
-use crate::client::Client;
-use crate::config::Config;
+use crate::client::{Call, Client};
+use crate::config::{Action as HostAction, Config};
 use crate::error::ClientError;
 use crate::i18n::I18n;
+use crate::json::FromJson;
 use futures_channel::oneshot;
 use leptos::prelude::*;
 use security_info_core::api::ErrorCode;
+use security_info_core::methods::MethodType;
 use send_wrapper::SendWrapper;
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use wasm_bindgen::JsValue;
 
 /// A pending step-up: the verify dialog answers `true` once verified, `false` (or drops
 /// the sender) when the person gave up.
@@ -60,24 +63,35 @@ impl Ctx {
         &self.inner.client
     }
 
-    /// Runs `call`; if the server wants a fresh verification first, asks for it through
-    /// the verify dialog and replays the same call exactly once.
-    pub async fn with_step_up<T, F, Fut>(&self, call: F) -> Result<T, ClientError>
-    where
-        F: Fn(Client) -> Fut,
-        Fut: Future<Output = Result<T, ClientError>>,
-    {
-        match call(self.client().clone()).await {
+    /// Sends `call`; if the server wants a fresh verification first, asks for it
+    /// through the verify dialog and sends the same call once more.
+    pub async fn with_step_up(&self, call: &Call) -> Result<JsValue, ClientError> {
+        match self.client().send(call).await {
             Err(e) if e.code() == Some(ErrorCode::StepUpRequired) => {
                 let (sender, receiver) = oneshot::channel();
                 self.step_up.set(Some(StepUpRequest(sender)));
                 match receiver.await {
-                    Ok(true) => call(self.client().clone()).await,
+                    Ok(true) => self.client().send(call).await,
                     _ => Err(ClientError::Cancelled),
                 }
             }
             other => other,
         }
+    }
+
+    /// The one sending path of every change: the host's `on_before_action` (`None`
+    /// when it said no), then the call, with a step-up when the change takes one.
+    async fn send(&self, change: Change) -> Option<Result<JsValue, ClientError>> {
+        if let Some((action, t)) = change.ask_host
+            && !self.config().allows(action, t).await
+        {
+            return None;
+        }
+        Some(if change.step_up {
+            self.with_step_up(&change.call).await
+        } else {
+            self.client().send(&change.call).await
+        })
     }
 
     /// Tells the host about a failure that the UI shows.
@@ -93,38 +107,93 @@ impl Ctx {
         error.message(&self.i18n)
     }
 
-    /// A request as a Leptos action: starting clears `error`; a failure is reported
-    /// and its message put in `error`; an answer goes to `done`. `call` gets the
-    /// context and the input, and must clone what it keeps from them.
-    pub fn request<I, T, Fu>(
+    /// A request as a Leptos action: `change` says what to send for an input;
+    /// starting clears `error`; a failure is reported to the host and its message put
+    /// in `error`; every outcome goes to `reply`. Only the decoding of the answer
+    /// depends on `T`: the sending is one non-generic future for all requests.
+    pub(crate) fn request<I, T>(
         &self,
         error: RwSignal<Option<String>>,
-        call: impl Fn(&Ctx, &I) -> Fu + 'static,
-        done: impl Fn(T) + 'static,
+        change: impl Fn(&I) -> Change + 'static,
+        reply: impl Fn(Reply<T>) + 'static,
     ) -> Request<I>
     where
         I: 'static,
-        T: 'static,
-        Fu: Future<Output = Result<T, ClientError>> + 'static,
+        T: FromJson + 'static,
     {
         let ctx = self.clone();
-        let done = Rc::new(done);
-        let job = move |input: I| -> Job {
-            error.set(None);
-            let answer = call(&ctx, &input);
-            let (ctx, done) = (ctx.clone(), done.clone());
-            Job::new(async move {
-                match answer.await {
-                    Ok(value) => done(value),
-                    Err(e) => error.set(Some(ctx.fail(&e))),
+        let deliver: Deliver = Rc::new(move |answer| {
+            reply(match answer {
+                None => Reply::Declined,
+                Some(answer) => {
+                    match answer.and_then(|v| T::from_json(&v).map_err(ClientError::Decode)) {
+                        Ok(value) => Reply::Done(value),
+                        Err(e) => {
+                            error.set(Some(ctx.fail(&e)));
+                            Reply::Failed(e)
+                        }
+                    }
                 }
             })
+        });
+        let ctx = self.clone();
+        let job = move |input: I| {
+            error.set(None);
+            ctx.job(change(&input), deliver.clone())
         };
         Request {
             action: job_action(),
             job: StoredValue::new_local(Rc::new(job)),
         }
     }
+
+    fn job(&self, change: Change, deliver: Deliver) -> Job {
+        let ctx = self.clone();
+        Job::new(async move { deliver(ctx.send(change).await) })
+    }
+}
+
+/// Hands a sent change's outcome (`None`: the host said no) to its request.
+type Deliver = Rc<dyn Fn(Option<Result<JsValue, ClientError>>)>;
+
+/// What a request sends: its call, whether the host's `on_before_action` is asked
+/// first, and whether a `step-up-required` answer opens the verify dialog.
+pub struct Change {
+    call: Call,
+    ask_host: Option<(HostAction, Option<MethodType>)>,
+    step_up: bool,
+}
+
+impl Change {
+    /// `call`, stepped up when the server asks for it.
+    pub fn new(call: Call) -> Self {
+        Self {
+            call,
+            ask_host: None,
+            step_up: true,
+        }
+    }
+
+    /// Asks the host's `on_before_action` first.
+    pub fn asking_host(mut self, action: HostAction, t: Option<MethodType>) -> Self {
+        self.ask_host = Some((action, t));
+        self
+    }
+
+    /// The call is itself the verification (step-up, sign-in): no step-up around it.
+    pub fn without_step_up(mut self) -> Self {
+        self.step_up = false;
+        self
+    }
+}
+
+/// How a request ended.
+pub enum Reply<T> {
+    Done(T),
+    /// The host's `on_before_action` said no; nothing was sent.
+    Declined,
+    /// Reported and shown already.
+    Failed(ClientError),
 }
 
 /// The work of one action run, boxed: every action of the component is an

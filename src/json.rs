@@ -181,6 +181,15 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
+/// Any answer, unread (a request that only needs to know it succeeded).
+impl FromJson for JsValue {
+    const EXPECTED: &'static str = "any JSON value";
+
+    fn from_json(value: &JsValue) -> Result<Self, String> {
+        Ok(value.clone())
+    }
+}
+
 /// The answer of a call without a body (`null`).
 impl FromJson for () {
     const EXPECTED: &'static str = "null";

@@ -1,12 +1,13 @@
 //! Screen D: choose the default sign-in method among the user's two-step methods.
 
+use crate::client::Call;
 use crate::config::Action;
-use crate::context::{unique_id, use_ctx};
+use crate::context::{Change, Reply, unique_id, use_ctx};
 use crate::dialog::{Dialog, Open};
 use crate::i18n::{I18n, Key};
 use crate::testids;
 use leptos::prelude::*;
-use security_info_core::api::{DefaultMethod, Method, SetDefaultRequest};
+use security_info_core::api::{DefaultMethod, DefaultMethodResponse, Method, SetDefaultRequest};
 use security_info_core::screens::default_choice;
 
 /// The "Change default method" dialog (screen D).
@@ -57,23 +58,11 @@ fn ChangeDefaultBody(
 
     let send = ctx.request(
         error,
-        |ctx, request: &SetDefaultRequest| {
-            let (ctx, request) = (ctx.clone(), request.clone());
-            async move {
-                // `None`: the host's on_before_action said no.
-                if !ctx.config().allows(Action::ChangeDefault, None).await {
-                    return Ok(None);
-                }
-                ctx.with_step_up(|c| {
-                    let request = request.clone();
-                    async move { c.set_default(&request).await }
-                })
-                .await
-                .map(Some)
-            }
+        |request: &SetDefaultRequest| {
+            Change::new(Call::set_default(request)).asking_host(Action::ChangeDefault, None)
         },
-        move |answer| {
-            if let Some(answer) = answer {
+        move |reply: Reply<DefaultMethodResponse>| {
+            if let Reply::Done(answer) = reply {
                 open.set(false);
                 on_changed.run(answer.default_method);
             }

@@ -2,9 +2,10 @@
 //! confirms, then the request runs (with a step-up if the server wants one). The rules
 //! are `security_info_core::screens::delete`.
 
+use crate::client::Call;
 use crate::config::Action as HostAction;
 use crate::confirm_dialog::ConfirmDialog;
-use crate::context::{Job, job_action, use_ctx};
+use crate::context::{Change, Job, Reply, job_action, use_ctx};
 use crate::i18n::Key;
 use leptos::prelude::*;
 use security_info_core::api::{DefaultMethodResponse, Method, SecurityInfo as Info};
@@ -52,23 +53,15 @@ pub fn delete_flow(
 
     let run = ctx.request(
         action_error,
-        move |ctx, method: &Method| {
-            let (ctx, method) = (ctx.clone(), method.clone());
-            async move {
-                let answer = ctx
-                    .with_step_up(|c| {
-                        let id = method.id.clone();
-                        async move { c.delete(&id).await }
-                    })
-                    .await;
-                // The list shows what the server has, also after a failed delete.
-                reload.run(());
-                answer.map(|answer| (method, answer))
-            }
-        },
+        |method: &Method| Change::new(Call::delete(&method.id)),
         {
             let ctx = ctx.clone();
-            move |(method, answer): (Method, DefaultMethodResponse)| {
+            move |reply: Reply<DefaultMethodResponse>| {
+                // The list shows what the server has, also after a failed delete.
+                reload.run(());
+                let (Reply::Done(answer), Some(method)) = (reply, target.get_untracked()) else {
+                    return;
+                };
                 let before =
                     info.with_untracked(|i| i.as_ref().and_then(|i| i.default_method.clone()));
                 let outcome = delete::deleted(&method, before.as_ref(), answer.default_method);

@@ -1,8 +1,9 @@
 //! Screen A's list: one row per method with its icon, name, masked detail, what it can
 //! be used for, and its rename and delete actions.
 
+use crate::client::Call;
 use crate::config::Action as HostAction;
-use crate::context::{unique_id, use_ctx};
+use crate::context::{Change, Reply, unique_id, use_ctx};
 use crate::i18n::Key;
 use crate::testids;
 use leptos::prelude::*;
@@ -75,26 +76,16 @@ fn MethodRow(
 
     let save = ctx.request(
         action_error,
-        |ctx, (id, name): &(String, String)| {
-            let (ctx, id, name) = (ctx.clone(), id.clone(), name.clone());
-            async move {
-                // `None`: the host's on_before_action said no.
-                if !ctx.config().allows(HostAction::Rename, None).await {
-                    return Ok(None);
-                }
-                ctx.with_step_up(|c| {
-                    let (id, name) = (id.clone(), name.clone());
-                    async move { c.rename(&id, &name).await }
-                })
-                .await
-                .map(Some)
-            }
+        |(id, name): &(String, String)| {
+            Change::new(Call::rename(id, name)).asking_host(HostAction::Rename, None)
         },
-        move |renamed: Option<Method>| {
-            renaming.set(None);
-            if let Some(renamed) = renamed {
+        move |reply: Reply<Method>| match reply {
+            Reply::Done(renamed) => {
+                renaming.set(None);
                 on_renamed.run(renamed.name);
             }
+            Reply::Declined => renaming.set(None),
+            Reply::Failed(_) => {}
         },
     );
     let save = {

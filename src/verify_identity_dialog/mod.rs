@@ -1,14 +1,16 @@
 //! Screen J: verify your identity with a second factor, for a step-up before a change or
 //! as the second step of signing in.
 
+use crate::client::Call;
 use crate::code_input::{CodeInput, refusal_message};
-use crate::context::{unique_id, use_ctx};
+use crate::context::{Change, Reply, unique_id, use_ctx};
 use crate::dialog::{Dialog, Open};
 use crate::i18n::Key;
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::{DefaultMethod, Method, VerifyRequest};
 use security_info_core::screens::verify;
+use wasm_bindgen::JsValue;
 
 /// Where the proof goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,18 +72,18 @@ fn VerifyBody(
 
     let send = ctx.request(
         error,
-        move |ctx, request: &VerifyRequest| {
-            let (ctx, request) = (ctx.clone(), request.clone());
-            async move {
-                match purpose {
-                    VerifyPurpose::StepUp => ctx.client().step_up(&request).await.map(drop),
-                    VerifyPurpose::SignIn => ctx.client().verify_session(&request).await.map(drop),
-                }
-            }
+        move |request: &VerifyRequest| {
+            Change::new(match purpose {
+                VerifyPurpose::StepUp => Call::step_up(request),
+                VerifyPurpose::SignIn => Call::verify_session(request),
+            })
+            .without_step_up()
         },
-        move |()| {
-            on_verified.run(());
-            open.set(false);
+        move |reply: Reply<JsValue>| {
+            if let Reply::Done(_) = reply {
+                on_verified.run(());
+                open.set(false);
+            }
         },
     );
     let submit = {

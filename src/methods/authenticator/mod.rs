@@ -12,8 +12,9 @@
 
 mod steps;
 
+use crate::client::Call;
 use crate::code_input::refusal_message;
-use crate::context::{browser_now, unique_id, use_ctx};
+use crate::context::{Change, Reply, browser_now, unique_id, use_ctx};
 use crate::dialog::{Dialog, Open};
 use crate::i18n::Key;
 use crate::testids;
@@ -113,14 +114,11 @@ fn WizardBody(
     let i18n = ctx.i18n.clone();
     let start = ctx.request(
         error,
-        |ctx, _: &()| {
-            let ctx = ctx.clone();
-            async move {
-                ctx.with_step_up(|c| async move { c.totp_start().await })
-                    .await
-            }
-        },
-        move |start| {
+        |_: &()| Change::new(Call::totp_start()),
+        move |reply: Reply<TotpStartResponse>| {
+            let Reply::Done(start) = reply else {
+                return;
+            };
             let opened = Secret::generate()
                 .map_err(|_| Key::ErrRandom)
                 .and_then(|secret| Enrollment::new(start, secret).ok_or(Key::ErrUnexpected));
@@ -135,28 +133,20 @@ fn WizardBody(
     );
     let finish = ctx.request(
         error,
-        move |ctx, request: &TotpFinishRequest| {
-            let (ctx, request) = (ctx.clone(), request.clone());
-            async move {
-                let result = ctx
-                    .with_step_up(|c| {
-                        let request = request.clone();
-                        async move { c.totp_finish(&request).await }
-                    })
-                    .await;
-                if matches!(&result, Err(e) if e.code() == Some(ErrorCode::Expired)) {
-                    // The enrolment timed out: a new one (and a new secret) is needed.
-                    enrollment.set(None);
-                    wizard.update(Wizard::enrolment_expired);
+        |request: &TotpFinishRequest| Change::new(Call::totp_finish(request)),
+        move |reply: Reply<Method>| match reply {
+            Reply::Done(method) => {
+                wizard.update(Wizard::code_accepted);
+                if let Some(cb) = on_added {
+                    cb.run(method);
                 }
-                result
             }
-        },
-        move |method| {
-            wizard.update(Wizard::code_accepted);
-            if let Some(cb) = on_added {
-                cb.run(method);
+            // The enrolment timed out: a new one (and a new secret) is needed.
+            Reply::Failed(e) if e.code() == Some(ErrorCode::Expired) => {
+                enrollment.set(None);
+                wizard.update(Wizard::enrolment_expired);
             }
+            _ => {}
         },
     );
     let busy = Signal::derive(move || start.pending().get() || finish.pending().get());
