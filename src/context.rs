@@ -107,20 +107,15 @@ impl Ctx {
         error.message(&self.i18n)
     }
 
-    /// A request as a Leptos action: `change` says what to send for an input;
-    /// starting clears `error`; a failure is reported to the host and its message put
+    /// A request as a Leptos action, sent with [`Request::send`]: starting clears
+    /// `error`; a failure is reported to the host and its message put
     /// in `error`; every outcome goes to `reply`. Only the decoding of the answer
     /// depends on `T`: the sending is one non-generic future for all requests.
-    pub(crate) fn request<I, T>(
+    pub(crate) fn request<T: FromJson + 'static>(
         &self,
         error: RwSignal<Option<String>>,
-        change: impl Fn(&I) -> Change + 'static,
         reply: impl Fn(Reply<T>) + 'static,
-    ) -> Request<I>
-    where
-        I: 'static,
-        T: FromJson + 'static,
-    {
+    ) -> Request {
         let ctx = self.clone();
         let deliver: Deliver = Rc::new(move |answer| {
             reply(match answer {
@@ -137,9 +132,9 @@ impl Ctx {
             })
         });
         let ctx = self.clone();
-        let job = move |input: I| {
+        let job = move |change: Change| {
             error.set(None);
-            ctx.job(change(&input), deliver.clone())
+            ctx.job(change, deliver.clone())
         };
         Request {
             action: job_action(),
@@ -224,23 +219,16 @@ pub fn job_action() -> Action<Job, ()> {
 
 /// A request the UI sends one at a time: a double click or a second Enter while it is
 /// under way is ignored, so it can never create two methods.
-pub struct Request<I: 'static> {
+#[derive(Clone, Copy)]
+pub struct Request {
     action: Action<Job, ()>,
-    job: StoredValue<Rc<dyn Fn(I) -> Job>, LocalStorage>,
+    job: StoredValue<Rc<dyn Fn(Change) -> Job>, LocalStorage>,
 }
 
-impl<I: 'static> Clone for Request<I> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<I: 'static> Copy for Request<I> {}
-
-impl<I: 'static> Request<I> {
-    pub fn send(&self, input: I) {
+impl Request {
+    pub fn send(&self, change: Change) {
         if !self.action.pending().get_untracked()
-            && let Some(job) = self.job.try_with_value(|job| job(input))
+            && let Some(job) = self.job.try_with_value(|job| job(change))
         {
             self.action.dispatch_local(job);
         }

@@ -56,18 +56,12 @@ fn ChangeDefaultBody(
     let error = RwSignal::new(None::<String>);
     let select_id = unique_id("default-select");
 
-    let send = ctx.request(
-        error,
-        |request: &SetDefaultRequest| {
-            Change::new(Call::set_default(request)).asking_host(Action::ChangeDefault, None)
-        },
-        move |reply: Reply<DefaultMethodResponse>| {
-            if let Reply::Done(answer) = reply {
-                open.set(false);
-                on_changed.run(answer.default_method);
-            }
-        },
-    );
+    let send = ctx.request(error, move |reply: Reply<DefaultMethodResponse>| {
+        if let Reply::Done(answer) = reply {
+            open.set(false);
+            on_changed.run(answer.default_method);
+        }
+    });
     let confirm = move || {
         let change = options.with_untracked(|o| {
             default_choice::change(
@@ -77,10 +71,16 @@ fn ChangeDefaultBody(
             )
         });
         match change {
-            Some(choice) => send.send(SetDefaultRequest {
-                method_id: choice.method_id,
-                mode: choice.mode,
-            }),
+            Some(choice) => {
+                let request = SetDefaultRequest {
+                    method_id: choice.method_id,
+                    mode: choice.mode,
+                };
+                send.send(
+                    Change::new(Call::set_default(&request))
+                        .asking_host(Action::ChangeDefault, None),
+                )
+            }
             None => open.set(false),
         }
     };

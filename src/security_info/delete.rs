@@ -51,36 +51,31 @@ pub fn delete_flow(
         })
     };
 
-    let run = ctx.request(
-        action_error,
-        |method: &Method| Change::new(Call::delete(&method.id)),
-        {
-            let ctx = ctx.clone();
-            move |reply: Reply<DefaultMethodResponse>| {
-                // The list shows what the server has, also after a failed delete.
-                reload.run(());
-                let (Reply::Done(answer), Some(method)) = (reply, target.get_untracked()) else {
-                    return;
-                };
-                let before =
-                    info.with_untracked(|i| i.as_ref().and_then(|i| i.default_method.clone()));
-                let outcome = delete::deleted(&method, before.as_ref(), answer.default_method);
-                let mut text = ctx.i18n.fmt(Key::Deleted, &[("name", &method.name)]);
-                if outcome.remove_from_app {
-                    text = format!("{text} {}", ctx.i18n.t(Key::RemoveFromApp));
-                }
-                notice.set(text);
-                if let Some(cb) = &ctx.config().on_delete {
-                    cb(&method);
-                }
-                if let (Some(changed), Some(cb)) =
-                    (outcome.default_changed, &ctx.config().on_default_change)
-                {
-                    cb(changed.as_ref());
-                }
+    let run = ctx.request(action_error, {
+        let ctx = ctx.clone();
+        move |reply: Reply<DefaultMethodResponse>| {
+            // The list shows what the server has, also after a failed delete.
+            reload.run(());
+            let (Reply::Done(answer), Some(method)) = (reply, target.get_untracked()) else {
+                return;
+            };
+            let before = info.with_untracked(|i| i.as_ref().and_then(|i| i.default_method.clone()));
+            let outcome = delete::deleted(&method, before.as_ref(), answer.default_method);
+            let mut text = ctx.i18n.fmt(Key::Deleted, &[("name", &method.name)]);
+            if outcome.remove_from_app {
+                text = format!("{text} {}", ctx.i18n.t(Key::RemoveFromApp));
             }
-        },
-    );
+            notice.set(text);
+            if let Some(cb) = &ctx.config().on_delete {
+                cb(&method);
+            }
+            if let (Some(changed), Some(cb)) =
+                (outcome.default_changed, &ctx.config().on_default_change)
+            {
+                cb(changed.as_ref());
+            }
+        }
+    });
 
     let i18n = ctx.i18n.clone();
     let title = {
@@ -107,7 +102,7 @@ pub fn delete_flow(
     };
     let on_yes = Callback::new(move |()| {
         if let Some(method) = target.get_untracked() {
-            run.send(method);
+            run.send(Change::new(Call::delete(&method.id)));
         }
     });
     let view = view! {

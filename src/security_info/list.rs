@@ -74,26 +74,22 @@ fn MethodRow(
     };
     let draft = RwSignal::new(method.name.clone());
 
-    let save = ctx.request(
-        action_error,
-        |(id, name): &(String, String)| {
-            Change::new(Call::rename(id, name)).asking_host(HostAction::Rename, None)
-        },
-        move |reply: Reply<Method>| match reply {
-            Reply::Done(renamed) => {
-                renaming.set(None);
-                on_renamed.run(renamed.name);
-            }
-            Reply::Declined => renaming.set(None),
-            Reply::Failed(_) => {}
-        },
-    );
+    let save = ctx.request(action_error, move |reply: Reply<Method>| match reply {
+        Reply::Done(renamed) => {
+            renaming.set(None);
+            on_renamed.run(renamed.name);
+        }
+        Reply::Declined => renaming.set(None),
+        Reply::Failed(_) => {}
+    });
     let save = {
         let id = id.clone();
         move || {
             let name = draft.get_untracked().trim().to_owned();
             if !name.is_empty() {
-                save.send((id.clone(), name));
+                save.send(
+                    Change::new(Call::rename(&id, &name)).asking_host(HostAction::Rename, None),
+                );
             }
         }
     };

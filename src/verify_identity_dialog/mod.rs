@@ -70,22 +70,12 @@ fn VerifyBody(
         choices.with(|c| c.iter().find(|m| m.id == id).cloned())
     };
 
-    let send = ctx.request(
-        error,
-        move |request: &VerifyRequest| {
-            Change::new(match purpose {
-                VerifyPurpose::StepUp => Call::step_up(request),
-                VerifyPurpose::SignIn => Call::verify_session(request),
-            })
-            .without_step_up()
-        },
-        move |reply: Reply<JsValue>| {
-            if let Reply::Done(_) = reply {
-                on_verified.run(());
-                open.set(false);
-            }
-        },
-    );
+    let send = ctx.request(error, move |reply: Reply<JsValue>| {
+        if let Reply::Done(_) = reply {
+            on_verified.run(());
+            open.set(false);
+        }
+    });
     let submit = {
         let i18n = i18n.clone();
         move || {
@@ -93,10 +83,20 @@ fn VerifyBody(
                 return;
             };
             match verify::typed_code(&method, &code.get_untracked()) {
-                Some(Ok(code)) => send.send(VerifyRequest {
-                    method_id: method.id,
-                    code,
-                }),
+                Some(Ok(code)) => {
+                    let request = VerifyRequest {
+                        method_id: method.id,
+                        code,
+                    };
+                    // The request is itself the verification: no step-up around it.
+                    send.send(
+                        Change::new(match purpose {
+                            VerifyPurpose::StepUp => Call::step_up(&request),
+                            VerifyPurpose::SignIn => Call::verify_session(&request),
+                        })
+                        .without_step_up(),
+                    )
+                }
                 Some(Err(refusal)) => error.set(Some(refusal_message(&i18n, refusal))),
                 None => {}
             }

@@ -112,43 +112,35 @@ fn WizardBody(
     });
 
     let i18n = ctx.i18n.clone();
-    let start = ctx.request(
-        error,
-        |_: &()| Change::new(Call::totp_start()),
-        move |reply: Reply<TotpStartResponse>| {
-            let Reply::Done(start) = reply else {
-                return;
-            };
-            let opened = Secret::generate()
-                .map_err(|_| Key::ErrRandom)
-                .and_then(|secret| Enrollment::new(start, secret).ok_or(Key::ErrUnexpected));
-            match opened {
-                Ok(en) => {
-                    enrollment.set(Some(en));
-                    wizard.update(Wizard::enrolment_opened);
-                }
-                Err(key) => error.set(Some(i18n.t(key))),
+    let start = ctx.request(error, move |reply: Reply<TotpStartResponse>| {
+        let Reply::Done(start) = reply else {
+            return;
+        };
+        let opened = Secret::generate()
+            .map_err(|_| Key::ErrRandom)
+            .and_then(|secret| Enrollment::new(start, secret).ok_or(Key::ErrUnexpected));
+        match opened {
+            Ok(en) => {
+                enrollment.set(Some(en));
+                wizard.update(Wizard::enrolment_opened);
             }
-        },
-    );
-    let finish = ctx.request(
-        error,
-        |request: &TotpFinishRequest| Change::new(Call::totp_finish(request)),
-        move |reply: Reply<Method>| match reply {
-            Reply::Done(method) => {
-                wizard.update(Wizard::code_accepted);
-                if let Some(cb) = on_added {
-                    cb.run(method);
-                }
+            Err(key) => error.set(Some(i18n.t(key))),
+        }
+    });
+    let finish = ctx.request(error, move |reply: Reply<Method>| match reply {
+        Reply::Done(method) => {
+            wizard.update(Wizard::code_accepted);
+            if let Some(cb) = on_added {
+                cb.run(method);
             }
-            // The enrolment timed out: a new one (and a new secret) is needed.
-            Reply::Failed(e) if e.code() == Some(ErrorCode::Expired) => {
-                enrollment.set(None);
-                wizard.update(Wizard::enrolment_expired);
-            }
-            _ => {}
-        },
-    );
+        }
+        // The enrolment timed out: a new one (and a new secret) is needed.
+        Reply::Failed(e) if e.code() == Some(ErrorCode::Expired) => {
+            enrollment.set(None);
+            wizard.update(Wizard::enrolment_expired);
+        }
+        _ => {}
+    });
     let busy = Signal::derive(move || start.pending().get() || finish.pending().get());
 
     let i18n = ctx.i18n.clone();
@@ -163,12 +155,12 @@ fn WizardBody(
             .params
             .check(secret, &code.get_untracked(), server_now, Window::default())
         {
-            Ok(code) => finish.send(TotpFinishRequest {
+            Ok(code) => finish.send(Change::new(Call::totp_finish(&TotpFinishRequest {
                 enrollment_id: en.id.clone(),
                 secret: en.uri.secret.to_base32(),
                 code,
                 name: None,
-            }),
+            }))),
             Err(refusal) => error.set(Some(refusal_message(&i18n, refusal))),
         }
     };
@@ -180,7 +172,7 @@ fn WizardBody(
         }
         match wizard.try_update(Wizard::forward) {
             Some(Next::Moved) => error.set(None),
-            Some(Next::OpenEnrolment) => start.send(()),
+            Some(Next::OpenEnrolment) => start.send(Change::new(Call::totp_start())),
             Some(Next::SubmitCode) => submit_code(),
             Some(Next::Close) => open.set(false),
             None => {}
