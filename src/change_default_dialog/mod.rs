@@ -58,7 +58,7 @@ fn ChangeDefaultBody(
 
     let send = ctx.request(error, move |reply: Reply<DefaultMethodResponse>| {
         if let Reply::Done(answer) = reply {
-            open.set(false);
+            open.close();
             on_changed.run(answer.default_method);
         }
     });
@@ -81,7 +81,7 @@ fn ChangeDefaultBody(
                         .asking_host(Action::ChangeDefault, None),
                 )
             }
-            None => open.set(false),
+            None => open.close(),
         }
     };
 
@@ -139,7 +139,7 @@ fn ChangeDefaultBody(
             {list}
             <p class="si-error" role="alert" data-testid=testids::ERROR>{move || error.get()}</p>
             <div class="si-footer">
-                <button type="button" class="si-button" on:click=move |_| open.set(false)>
+                <button type="button" class="si-button" on:click=move |_| open.close()>
                     {i18n.t(Key::Cancel)}
                 </button>
                 <button

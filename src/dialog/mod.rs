@@ -12,23 +12,24 @@ const FOCUSABLE: &str = "a[href], button:not([disabled]), input:not([disabled]),
     select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex=\"-1\"])";
 
 /// A dialog's two-way open state (thaw's `Model<bool>`): a plain `RwSignal<bool>`, or a
-/// state derived from something else with a setter that writes back there (the step-up
-/// dialog is open while a change waits for it; closing it cancels that change).
+/// state derived from something else with a close action that writes back there (the
+/// step-up dialog is open while a change waits for it; closing it cancels that change).
+/// Dialogs only ever close themselves, so the write side is a close action.
 #[derive(Clone, Copy)]
 pub struct Open {
     read: Signal<bool>,
-    write: SignalSetter<bool>,
+    close: Callback<()>,
 }
 
 impl Open {
-    /// Open while `read` says so; `write(false)` when the person closes the dialog.
+    /// Open while `read` says so; `close` when the person closes the dialog.
     pub fn derived(
         read: impl Fn() -> bool + Send + Sync + 'static,
-        write: impl Fn(bool) + Send + Sync + 'static,
+        close: impl Fn() + Send + Sync + 'static,
     ) -> Self {
         Self {
             read: Signal::derive(read),
-            write: SignalSetter::map(write),
+            close: Callback::new(move |()| close()),
         }
     }
 
@@ -36,8 +37,8 @@ impl Open {
         self.read.get()
     }
 
-    pub fn set(&self, open: bool) {
-        self.write.set(open);
+    pub fn close(&self) {
+        self.close.run(());
     }
 }
 
@@ -45,7 +46,7 @@ impl From<RwSignal<bool>> for Open {
     fn from(signal: RwSignal<bool>) -> Self {
         Self {
             read: signal.into(),
-            write: signal.write_only().into(),
+            close: Callback::new(move |()| signal.set(false)),
         }
     }
 }
@@ -119,7 +120,7 @@ fn DialogFrame(
         "Escape" => {
             ev.prevent_default();
             ev.stop_propagation();
-            open.set(false);
+            open.close();
         }
         "Tab" => {
             if let Some(panel) = panel.get_untracked() {
@@ -149,7 +150,7 @@ fn DialogFrame(
                         type="button"
                         class="si-icon-button"
                         aria-label=close_label
-                        on:click=move |_| open.set(false)
+                        on:click=move |_| open.close()
                     >
                         "×"
                     </button>

@@ -27,11 +27,7 @@ pub fn EnrolDialogs(
     let open_for = move |enrols: fn(MethodType) -> bool| {
         Open::derived(
             move || adding.get().is_some_and(enrols),
-            move |open| {
-                if !open {
-                    adding.set(None);
-                }
-            },
+            move || adding.set(None),
         )
     };
     view! {

@@ -38,29 +38,33 @@ pub fn SecurityInfo(
     let adding = RwSignal::new(None::<MethodType>);
     let default_open = RwSignal::new(false);
 
-    // The last answer, kept while a reload runs (no flash of "Loading…").
-    let loaded = RwSignal::new(None::<Result<Info, ClientError>>);
+    // The last answer stays while a reload runs (no flash of "Loading…"), and beside
+    // the error of a failed reload.
+    let info = RwSignal::new(None::<Info>);
+    let load_error = RwSignal::new(None::<ClientError>);
     let load = job_action();
     let reload = {
         let ctx = ctx.clone();
         Callback::new(move |()| {
             let ctx = ctx.clone();
             load.dispatch_local(Job::new(async move {
-                let answer = ctx.client().security_info().await;
-                match &answer {
+                match ctx.client().security_info().await {
                     Ok(fresh) => {
                         if let Some(on_load) = &ctx.config().on_load {
-                            on_load(fresh);
+                            on_load(&fresh);
                         }
+                        info.set(Some(fresh));
+                        load_error.set(None);
                     }
-                    Err(e) => ctx.report(e),
+                    Err(e) => {
+                        ctx.report(&e);
+                        load_error.set(Some(e));
+                    }
                 }
-                loaded.set(Some(answer));
             }));
         })
     };
     reload.run(());
-    let info = Signal::derive(move || loaded.get().and_then(Result::ok));
     let methods = Signal::derive(move || {
         info.with(|i| i.as_ref().map(|i| i.methods.clone()).unwrap_or_default())
     });
@@ -115,7 +119,8 @@ pub fn SecurityInfo(
             reload.run(());
         })
     };
-    let (ask_delete, delete_dialog) = delete::delete_flow(info, notice, action_error, reload);
+    let (ask_delete, delete_dialog) =
+        delete::delete_flow(info.into(), notice, action_error, reload);
 
     let config = ctx.config().clone();
     let heading_id = unique_id("title");
@@ -128,8 +133,8 @@ pub fn SecurityInfo(
 
     let status = {
         let i18n = i18n.clone();
-        move || match loaded.get() {
-            Some(Err(e)) => {
+        move || match load_error.get() {
+            Some(e) => {
                 let retry = e.is_retryable().then(|| {
                     view! {
                         <button
@@ -150,7 +155,7 @@ pub fn SecurityInfo(
                 }
                 .into_any()
             }
-            Some(Ok(_)) => ().into_any(),
+            None if info.with(Option::is_some) => ().into_any(),
             None => view! {
                 <div class="si-loading" data-testid=testids::LOADING role="status" aria-busy="true">
                     <span class="si-spinner" aria-hidden="true"></span>
@@ -161,8 +166,8 @@ pub fn SecurityInfo(
         }
     };
 
-    // Only the first answer (or a failure after none) re-renders the page; reloads
-    // update its parts in place, so the buttons that had focus stay.
+    // Only the first answer re-renders the page; reloads update its parts in place,
+    // so the buttons that had focus stay.
     let loaded_once = Memo::new(move |_| info.with(Option::is_some));
     let page = {
         let ctx = ctx.clone();
@@ -218,7 +223,10 @@ pub fn SecurityInfo(
 /// "Default sign-in method: …" with its "Change" link (when there is a two-step
 /// method to choose).
 #[component]
-fn DefaultLine(info: Signal<Option<Info>>, default_open: RwSignal<bool>) -> impl IntoView {
+fn DefaultLine(
+    #[prop(into)] info: Signal<Option<Info>>,
+    default_open: RwSignal<bool>,
+) -> impl IntoView {
     let ctx: Ctx = crate::context::use_ctx();
     let i18n = ctx.i18n.clone();
     let label = {

@@ -23,14 +23,7 @@ pub fn StepUpHost(
             request.finish(verified);
         }
     };
-    let open = Open::derived(
-        move || step_up.with(Option::is_some),
-        move |open| {
-            if !open {
-                finish(false);
-            }
-        },
-    );
+    let open = Open::derived(move || step_up.with(Option::is_some), move || finish(false));
     view! {
         <VerifyIdentityDialog
             open

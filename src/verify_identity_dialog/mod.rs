@@ -73,7 +73,7 @@ fn VerifyBody(
     let send = ctx.request(error, move |reply: Reply<JsValue>| {
         if let Reply::Done(_) = reply {
             on_verified.run(());
-            open.set(false);
+            open.close();
         }
     });
     let submit = {
@@ -187,7 +187,7 @@ fn VerifyBody(
                         {i18n_other.t(Key::SignInOtherWay)}
                     </button>
                 </Show>
-                <button type="button" class="si-button" on:click=move |_| open.set(false)>
+                <button type="button" class="si-button" on:click=move |_| open.close()>
                     {i18n.t(Key::Cancel)}
                 </button>
                 <Show when=can_submit>

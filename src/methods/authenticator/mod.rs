@@ -174,7 +174,7 @@ fn WizardBody(
             Some(Next::Moved) => error.set(None),
             Some(Next::OpenEnrolment) => start.send(Change::new(Call::totp_start())),
             Some(Next::SubmitCode) => submit_code(),
-            Some(Next::Close) => open.set(false),
+            Some(Next::Close) => open.close(),
             None => {}
         }
     });
