@@ -28,13 +28,12 @@ pub fn AddMethodDialog(
     let ctx = use_ctx();
     view! {
         <Dialog open title=ctx.i18n.t(Key::AddTitle) testid=testids::ADD_METHOD_DIALOG>
-            <AddMethodBody info on_choose />
+            {add_method_body(info, on_choose)}
         </Dialog>
     }
 }
 
-#[component]
-fn AddMethodBody(
+fn add_method_body(
     info: Signal<Option<SecurityInfo>>,
     on_choose: Callback<MethodType>,
 ) -> impl IntoView {

@@ -28,7 +28,7 @@ pub fn ChangeDefaultDialog(
     let ctx = use_ctx();
     view! {
         <Dialog open title=ctx.i18n.t(Key::DefaultTitle) testid=testids::DEFAULT_DIALOG>
-            <ChangeDefaultBody open methods current on_changed />
+            {change_default_body(open, methods, current, on_changed)}
         </Dialog>
     }
 }
@@ -39,8 +39,7 @@ pub fn option_label(i18n: &I18n, methods: &[Method], choice: &DefaultMethod) -> 
     i18n.default_mode(mode, detail)
 }
 
-#[component]
-fn ChangeDefaultBody(
+fn change_default_body(
     open: Open,
     methods: Signal<Vec<Method>>,
     current: Signal<Option<DefaultMethod>>,

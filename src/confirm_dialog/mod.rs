@@ -25,13 +25,12 @@ pub fn ConfirmDialog(
     let i18n = use_i18n();
     view! {
         <Dialog open title testid=testids::CONFIRM_DIALOG>
-            <ConfirmBody open message notes on_yes i18n=i18n.clone() />
+            {confirm_body(open, message, notes, on_yes, i18n.clone())}
         </Dialog>
     }
 }
 
-#[component]
-fn ConfirmBody(
+fn confirm_body(
     open: RwSignal<bool>,
     message: Signal<String>,
     notes: Signal<Vec<String>>,

@@ -67,13 +67,12 @@ pub fn Dialog(
 ) -> impl IntoView {
     view! {
         <Show when=move || open.get()>
-            <DialogFrame open title testid children=children.clone() />
+            {let children = children.clone(); untrack(move || dialog_frame(open, title, testid, children))}
         </Show>
     }
 }
 
-#[component]
-fn DialogFrame(
+fn dialog_frame(
     open: Open,
     title: Signal<String>,
     testid: &'static str,

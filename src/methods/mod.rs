@@ -1,5 +1,5 @@
 //! One folder per method kind with its enrolment UI; this module is where kinds are
-//! registered. A new kind is its folder plus one line in [`EnrolDialogs`] (and its
+//! registered. A new kind is its folder plus one line in [`enrol_dialogs`] (and its
 //! capability in `security_info_core::methods::MethodType::enrolable`).
 
 pub mod authenticator;
@@ -11,17 +11,15 @@ use security_info_core::api::Method;
 use security_info_core::methods::MethodType;
 
 /// The enrolment dialogs of every kind; the one for the chosen type is open.
-#[component]
-pub fn EnrolDialogs(
-    /// The type being added; `None` when no enrolment is open. Closing a dialog
-    /// clears it.
+pub fn enrol_dialogs(
+    // The type being added; `None` when no enrolment is open. Closing a dialog
+    // clears it.
     adding: RwSignal<Option<MethodType>>,
-    /// The product named in the texts ("Microsoft Authenticator").
-    #[prop(into)]
+    // The product named in the texts ("Microsoft Authenticator").
     product: Signal<String>,
-    /// Called with the new method once the server stored it.
+    // Called with the new method once the server stored it.
     on_added: Callback<Method>,
-    /// "I want to set up a different method": back to "Add a method".
+    // "I want to set up a different method": back to "Add a method".
     on_other_method: Callback<()>,
 ) -> impl IntoView {
     let open_for = move |enrols: fn(MethodType) -> bool| {

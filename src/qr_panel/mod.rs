@@ -52,17 +52,17 @@ pub fn QrPanel(
                     <dl class="si-manual">
                         <dt>{i18n_manual.t(Key::SecretKey)}</dt>
                         <dd>
-                            <GroupedSecret secret=secret />
-                            <CopyButton
-                                testid=testids::COPY_SECRET
-                                label=Key::CopySecret
-                                text=Signal::derive(move || secret.get().to_base32())
-                            />
+                            {grouped_secret(secret)}
+                            {copy_button(
+                                testids::COPY_SECRET,
+                                Key::CopySecret,
+                                Signal::derive(move || secret.get().to_base32()),
+                            )}
                         </dd>
                         <dt>{i18n_manual.t(Key::Url)}</dt>
                         <dd>
                             <code class="si-url" data-testid=testids::MANUAL_URL>{url}</code>
-                            <CopyButton testid=testids::COPY_URL label=Key::CopyUrl text=Signal::derive(url) />
+                            {copy_button(testids::COPY_URL, Key::CopyUrl, Signal::derive(url))}
                         </dd>
                     </dl>
                 </Show>
@@ -73,8 +73,7 @@ pub fn QrPanel(
 
 /// The secret in groups of four. Screen readers get it spelled out character by character
 /// with a pause between groups, instead of trying to pronounce "GEZD" as a word.
-#[component]
-fn GroupedSecret(#[prop(into)] secret: Signal<Secret>) -> impl IntoView {
+fn grouped_secret(secret: Memo<Secret>) -> impl IntoView {
     let grouped = move || secret.get().to_grouped_base32();
     let spelled = move || spell_out(&grouped());
     view! {
@@ -102,12 +101,7 @@ fn spell_out(grouped: &str) -> String {
 
 /// Copies `text` to the clipboard and says so. `label` names what is copied for screen
 /// readers; the visible text stays a short "Copy".
-#[component]
-fn CopyButton(
-    testid: &'static str,
-    label: Key,
-    #[prop(into)] text: Signal<String>,
-) -> impl IntoView {
+fn copy_button(testid: &'static str, label: Key, text: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let copied_text = i18n.t(Key::Copied);
     let copied = RwSignal::new(false);

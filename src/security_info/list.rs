@@ -11,19 +11,18 @@ use security_info_core::api::Method;
 use security_info_core::methods::{MethodType, Usage};
 
 /// The methods the host shows, or the empty state.
-#[component]
-pub fn MethodList(
-    /// The user's methods as the server has them.
+pub fn method_list(
+    // The user's methods as the server has them.
     methods: Signal<Vec<Method>>,
-    /// Rename is offered.
+    // Rename is offered.
     can_change: bool,
-    /// Delete is offered.
+    // Delete is offered.
     can_delete: bool,
-    /// A row's "Delete".
+    // A row's "Delete".
     on_delete: Callback<Method>,
-    /// After a rename, with the new name.
+    // After a rename, with the new name.
     on_renamed: Callback<String>,
-    /// Where a failed rename says why.
+    // Where a failed rename says why.
     action_error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let ctx = use_ctx();
@@ -45,7 +44,7 @@ pub fn MethodList(
             .into_iter()
             .map(|method| {
                 view! {
-                    <MethodRow method can_change can_delete renaming on_delete on_renamed action_error />
+                    {untrack(|| method_row(method, can_change, can_delete, renaming, on_delete, on_renamed, action_error))}
                 }
             })
             .collect_view();
@@ -54,8 +53,7 @@ pub fn MethodList(
 }
 
 /// One row of the list: icon, name, masked detail, what it can be used for, actions.
-#[component]
-fn MethodRow(
+fn method_row(
     method: Method,
     can_change: bool,
     can_delete: bool,

@@ -13,13 +13,13 @@ use crate::config::Config;
 use crate::context::{Ctx, Job, job_action, provide_security_info, unique_id};
 use crate::error::ClientError;
 use crate::i18n::Key;
-use crate::methods::EnrolDialogs;
+use crate::methods::enrol_dialogs;
 use crate::testids;
 use leptos::prelude::*;
-use list::MethodList;
+use list::method_list;
 use security_info_core::api::{DefaultMethod, Method, SecurityInfo as Info};
 use security_info_core::methods::MethodType;
-use step_up::StepUpHost;
+use step_up::step_up_host;
 
 /// The whole "Security info" page (screen A) with its dialogs.
 ///
@@ -174,16 +174,16 @@ pub fn SecurityInfo(
         move || {
             loaded_once.get().then(|| {
                 view! {
-                    <DefaultLine info default_open />
-                    <AddButton add_open action_error />
-                    <MethodList
-                        methods
-                        can_change=!ctx.config().read_only
-                        can_delete=!ctx.config().read_only && !ctx.config().disable_delete
-                        on_delete=ask_delete
-                        on_renamed
-                        action_error
-                    />
+                    {default_line(info.into(), default_open)}
+                    {add_button(add_open, action_error)}
+                    {method_list(
+                        methods,
+                        !ctx.config().read_only,
+                        !ctx.config().read_only && !ctx.config().disable_delete,
+                        ask_delete,
+                        on_renamed,
+                        action_error,
+                    )}
                 }
             })
         }
@@ -206,7 +206,7 @@ pub fn SecurityInfo(
             {status}
             {page}
             <AddMethodDialog open=add_open info on_choose />
-            <EnrolDialogs adding product on_added on_other_method />
+            {enrol_dialogs(adding, product, on_added, on_other_method)}
             <ChangeDefaultDialog
                 open=default_open
                 methods
@@ -215,18 +215,14 @@ pub fn SecurityInfo(
             />
             {delete_dialog}
             // Last, so it stacks above a dialog whose action it verifies.
-            <StepUpHost methods default_method />
+            {step_up_host(methods, default_method)}
         </section>
     }
 }
 
 /// "Default sign-in method: …" with its "Change" link (when there is a two-step
 /// method to choose).
-#[component]
-fn DefaultLine(
-    #[prop(into)] info: Signal<Option<Info>>,
-    default_open: RwSignal<bool>,
-) -> impl IntoView {
+fn default_line(info: Signal<Option<Info>>, default_open: RwSignal<bool>) -> impl IntoView {
     let ctx: Ctx = crate::context::use_ctx();
     let i18n = ctx.i18n.clone();
     let label = {
@@ -283,8 +279,7 @@ fn DefaultLine(
 }
 
 /// "+ Add sign-in method", unless the host turned adding off.
-#[component]
-fn AddButton(add_open: RwSignal<bool>, action_error: RwSignal<Option<String>>) -> impl IntoView {
+fn add_button(add_open: RwSignal<bool>, action_error: RwSignal<Option<String>>) -> impl IntoView {
     let ctx = crate::context::use_ctx();
     let config = ctx.config();
     (!config.read_only && !config.disable_add).then(|| {

@@ -9,11 +9,10 @@ use leptos::prelude::*;
 use security_info_core::api::{DefaultMethod, Method};
 
 /// The verify dialog, open exactly while a change waits for a fresh verification.
-#[component]
-pub fn StepUpHost(
-    /// The user's methods; the two-step ones are offered.
+pub fn step_up_host(
+    // The user's methods; the two-step ones are offered.
     methods: Signal<Vec<Method>>,
-    /// The default method, offered first.
+    // The default method, offered first.
     default_method: Signal<Option<DefaultMethod>>,
 ) -> impl IntoView {
     let step_up = use_ctx().step_up;

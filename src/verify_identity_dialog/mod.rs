@@ -41,13 +41,12 @@ pub fn VerifyIdentityDialog(
     let ctx = use_ctx();
     view! {
         <Dialog open title=ctx.i18n.t(Key::VerifyTitle) testid=testids::VERIFY_DIALOG>
-            <VerifyBody open methods default_method on_verified purpose />
+            {verify_body(open, methods, default_method, on_verified, purpose)}
         </Dialog>
     }
 }
 
-#[component]
-fn VerifyBody(
+fn verify_body(
     open: Open,
     methods: Signal<Vec<Method>>,
     default_method: Signal<Option<DefaultMethod>>,

@@ -78,13 +78,12 @@ pub fn AuthenticatorWizard(
     let ctx = use_ctx();
     view! {
         <Dialog open title=ctx.i18n.t(Key::WizardTitle) testid=testids::WIZARD>
-            <WizardBody open product on_added on_other_method other_app />
+            {wizard_body(open, product, on_added, on_other_method, other_app)}
         </Dialog>
     }
 }
 
-#[component]
-fn WizardBody(
+fn wizard_body(
     open: Open,
     product: Signal<String>,
     on_added: Option<Callback<Method>>,
@@ -218,12 +217,12 @@ fn WizardBody(
                 {step_label.clone()}
             </h3>
             <p class="si-sr-only" role="status" aria-live="polite">{step_label}</p>
-            <steps::StepBody wizard uri product code error error_id=error_id.clone() use_other_app />
+            {steps::step_body(wizard, uri, product, code, error, error_id.clone(), use_other_app)}
             <p class="si-error" id=error_id role="alert" data-testid=testids::ERROR>
                 {move || error.get()}
             </p>
             <div class="si-footer" aria-busy=move || busy.get().to_string()>
-                <steps::StepFooter wizard uri busy forward back on_other_method />
+                {steps::step_footer(wizard, uri, busy, forward, back, on_other_method)}
             </div>
         </form>
     }

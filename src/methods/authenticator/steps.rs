@@ -22,16 +22,15 @@ pub fn title(step: Step) -> Key {
 }
 
 /// The text and fields of the current step.
-#[component]
-pub fn StepBody(
+pub fn step_body(
     wizard: RwSignal<Wizard>,
-    /// The key URI once the server opened the enrolment.
+    // The key URI once the server opened the enrolment.
     uri: Signal<Option<OtpAuthUri>>,
     product: Signal<String>,
     code: RwSignal<String>,
     error: RwSignal<Option<String>>,
     error_id: String,
-    /// "I want to use a different authenticator app".
+    // "I want to use a different authenticator app".
     use_other_app: Callback<()>,
 ) -> impl IntoView {
     let ctx = use_ctx();
@@ -108,11 +107,10 @@ pub fn StepBody(
 
 /// The buttons of the current step: "I want to set up a different method" on the
 /// first step, "Back" after it, and the step's primary button.
-#[component]
-pub fn StepFooter(
+pub fn step_footer(
     wizard: RwSignal<Wizard>,
     uri: Signal<Option<OtpAuthUri>>,
-    /// A request is under way.
+    // A request is under way.
     busy: Signal<bool>,
     forward: Callback<()>,
     back: Callback<()>,
