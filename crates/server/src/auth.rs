@@ -65,7 +65,7 @@ impl FromRequestParts<AppState> for Caller {
         let user = store::user_by_id(&mut conn, &session.user_id).await?;
         Ok(Caller {
             user,
-            holder: format!("session:{}", session.id_hash),
+            holder: store::session_holder(&session.id_hash),
             admin: false,
         })
     }

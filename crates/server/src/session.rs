@@ -9,7 +9,7 @@ use crate::password::{password_matches, unknown_user_hash};
 use crate::rules::{self, valid_subject};
 use crate::state::AppState;
 use crate::store::{self, Bucket, MethodRow, UserRow, db_time};
-use crate::verify::verify_method_code;
+use crate::verify;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -159,11 +159,10 @@ async fn verify(
     let user = store::user_by_id(&mut conn, &session.user_id).await?;
     drop(conn);
     if session.authenticated == 0 {
-        verify_method_code(&state, &user.id, &client, &request, now).await?;
+        let holder = store::session_holder(&id_hash);
+        verify::step_up(&state, &user.id, &holder, &client, &request, now).await?;
         let mut conn = state.db.pool.acquire().await?;
         store::authenticate_session(&mut conn, &id_hash).await?;
-        let fresh_until = db_time(now) + i64::from(state.config.step_up_window);
-        store::make_fresh(&mut conn, &format!("session:{id_hash}"), fresh_until, now).await?;
     }
     let mut conn = state.db.pool.acquire().await?;
     let rows = store::methods_of(&mut conn, &user.id).await?;

@@ -5,8 +5,7 @@ use crate::auth::{Caller, ClientAddr};
 use crate::error::{ApiResult, Json};
 use crate::openapi::{ProblemResponse, TAG};
 use crate::state::AppState;
-use crate::store::{self, db_time};
-use crate::verify::verify_method_code;
+use crate::verify;
 use axum::extract::State;
 use security_info_core::api::{StepUpResponse, VerifyRequest};
 use utoipa_axum::router::OpenApiRouter;
@@ -38,9 +37,14 @@ async fn step_up(
     Json(request): Json<VerifyRequest>,
 ) -> ApiResult<Json<StepUpResponse>> {
     let now = security_info_core::unix_now();
-    verify_method_code(&state, &caller.user.id, &client, &request, now).await?;
-    let fresh_until = db_time(now) + i64::from(state.config.step_up_window);
-    let mut conn = state.db.pool.acquire().await?;
-    store::make_fresh(&mut conn, &caller.holder, fresh_until, now).await?;
+    let fresh_until = verify::step_up(
+        &state,
+        &caller.user.id,
+        &caller.holder,
+        &client,
+        &request,
+        now,
+    )
+    .await?;
     Ok(Json(StepUpResponse { fresh_until }))
 }

@@ -527,13 +527,19 @@ pub async fn authenticate_session(conn: &mut AnyConnection, id_hash: &str) -> Ap
     Ok(())
 }
 
+/// Who a demo session's step-up belongs to, in the freshness table (bearer callers
+/// are their token's subject).
+pub fn session_holder(id_hash: &str) -> String {
+    format!("session:{id_hash}")
+}
+
 pub async fn delete_session(conn: &mut AnyConnection, id_hash: &str) -> ApiResult<()> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)
         .execute(&mut *conn)
         .await?;
     sqlx::query("DELETE FROM freshness WHERE holder = $1")
-        .bind(format!("session:{id_hash}"))
+        .bind(session_holder(id_hash))
         .execute(conn)
         .await?;
     Ok(())

@@ -89,3 +89,21 @@ pub async fn verify_method_code(
     store::touch_method(&mut conn, &method.id, now).await?;
     Ok(())
 }
+
+/// A step-up: verifies a code for one of the user's methods, then lets `holder` (a
+/// bearer subject or a demo session) make sensitive changes for the step-up window.
+/// Returns until when (Unix seconds).
+pub async fn step_up(
+    state: &AppState,
+    user_id: &str,
+    holder: &str,
+    client: &ClientAddr,
+    request: &VerifyRequest,
+    now: u64,
+) -> ApiResult<i64> {
+    verify_method_code(state, user_id, client, request, now).await?;
+    let fresh_until = store::db_time(now) + i64::from(state.config.step_up_window);
+    let mut conn = state.db.pool.acquire().await?;
+    store::make_fresh(&mut conn, holder, fresh_until, now).await?;
+    Ok(fresh_until)
+}
