@@ -193,7 +193,7 @@ pub enum Reply<T> {
 
 /// The work of one action run, boxed: every action of the component is an
 /// `Action<Job, ()>`, so Leptos's action code is in the bundle once instead of once per
-/// input and future type (the typed actions cost ≈+10 % of the wasm, brotli).
+/// input and future type (typed actions measured ≈2.5 KB brotli more).
 pub struct Job(SendWrapper<RefCell<Option<Work>>>);
 
 /// A boxed request future that answers nothing (it sets signals itself).
