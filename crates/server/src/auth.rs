@@ -1,13 +1,16 @@
 //! Who the caller is: a bearer JWT from the host portal, or the demo's own sign-in
 //! session cookie (with its CSRF header). Also the client address for rate limiting.
 
-use crate::crypto::sha256_hex;
-use crate::error::ApiError;
+use crate::config::Config;
+use crate::crypto::{hex, random_bytes, sha256_hex};
+use crate::error::{ApiError, ApiResult};
+use crate::rules::without_hidden_characters;
 use crate::state::AppState;
 use crate::store::{self, UserRow};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use sqlx::AnyConnection;
 use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "si_session";
@@ -18,6 +21,8 @@ pub struct Caller {
     pub user: UserRow,
     /// Whose step-up freshness applies: the demo session, or the bearer-token user.
     pub holder: String,
+    /// The demo session's id hash, when the caller came with its cookie.
+    pub session: Option<String>,
     pub admin: bool,
 }
 
@@ -33,20 +38,21 @@ impl FromRequestParts<AppState> for Caller {
                 .map(str::trim)
                 .ok_or(ApiError::Unauthenticated)?;
             let claims = state.jwt.verify(token).await?;
-            let account = claims
-                .email
-                .as_deref()
-                .or(claims.preferred_username.as_deref())
-                .unwrap_or(&claims.sub)
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(256)
-                .collect::<String>();
+            let account = without_hidden_characters(
+                claims
+                    .email
+                    .as_deref()
+                    .or(claims.preferred_username.as_deref())
+                    .unwrap_or(&claims.sub),
+            )
+            .take(256)
+            .collect::<String>();
             let now = security_info_core::unix_now();
             let mut conn = state.db.pool.acquire().await?;
             let user = store::ensure_user(&mut conn, &claims.sub, &account, None, now).await?;
             return Ok(Caller {
                 holder: format!("user:{}", user.id),
+                session: None,
                 admin: claims.roles.iter().any(|r| *r == state.config.admin_role),
                 user,
             });
@@ -61,28 +67,91 @@ impl FromRequestParts<AppState> for Caller {
             .await?
             .filter(|s| s.authenticated == 1)
             .ok_or(ApiError::Unauthenticated)?;
-        require_csrf(&parts.method, &parts.headers)?;
+        require_csrf(&parts.method, &parts.headers, &state.config)?;
         let user = store::user_by_id(&mut conn, &session.user_id).await?;
         Ok(Caller {
             user,
             holder: store::session_holder(&session.id_hash),
+            session: Some(session.id_hash),
             admin: false,
         })
     }
 }
 
-/// Cookie-authenticated changes must carry the CSRF header: a cross-site form cannot
-/// set it, and a cross-origin script needs CORS consent to.
-pub fn require_csrf(method: &Method, headers: &HeaderMap) -> Result<(), ApiError> {
-    let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+/// Cookie-authenticated changes must carry the CSRF header (a cross-site form cannot
+/// set it, and a cross-origin script needs CORS consent to) and come from the page's own
+/// origin or one allowed through CORS, as the browser reports it.
+pub fn require_csrf(method: &Method, headers: &HeaderMap, config: &Config) -> ApiResult<()> {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
     let has_header = headers
         .get(security_info_core::api::CSRF_HEADER)
         .is_some_and(|v| !v.is_empty());
-    if safe || has_header {
+    if has_header && from_allowed_origin(headers, &config.cors_origins) {
         Ok(())
     } else {
         Err(ApiError::Csrf)
     }
+}
+
+/// Fetch metadata first: browsers send `Sec-Fetch-Site` and pages cannot forge it
+/// (behind a proxy such as `trunk serve`'s it stays right where `Host` does not). Older
+/// browsers send only `Origin`, compared with `Host`. A client that sends neither is not
+/// a browser, so it holds no victim's cookie.
+fn from_allowed_origin(headers: &HeaderMap, cors_origins: &[String]) -> bool {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let origin = text(header::ORIGIN);
+    let allowed_by_cors =
+        || origin.is_some_and(|o| cors_origins.iter().any(|c| c.trim_end_matches('/') == o));
+    match text(header::HeaderName::from_static("sec-fetch-site")) {
+        Some("same-origin" | "none") => true,
+        Some(_) => allowed_by_cors(),
+        None => match origin {
+            None => true,
+            Some(o) => {
+                let authority = o
+                    .strip_prefix("https://")
+                    .or_else(|| o.strip_prefix("http://"));
+                (authority.is_some() && authority == text(header::HOST)) || allowed_by_cors()
+            }
+        },
+    }
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, Secure when configured; `max_age` 0
+/// removes it.
+pub fn session_cookie_header(config: &Config, value: &str, max_age: u32) -> ApiResult<HeaderValue> {
+    let secure = if config.cookie_secure { "; Secure" } else { "" };
+    Ok(HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))?)
+}
+
+/// A fresh session id (the cookie's value) and its stored hash.
+pub fn new_session_id() -> ApiResult<(String, String)> {
+    let token = hex(&random_bytes::<32>()?);
+    let hash = sha256_hex(&token);
+    Ok((token, hash))
+}
+
+/// Gives a demo session a new id after a privilege change (the second factor, a
+/// step-up), inside the caller's transaction: an id someone learned or planted before
+/// is worthless from then on. Answers the new cookie.
+pub async fn rotate_session(
+    conn: &mut AnyConnection,
+    config: &Config,
+    id_hash: &str,
+) -> ApiResult<HeaderValue> {
+    let (token, new_hash) = new_session_id()?;
+    if !store::rotate_session(conn, id_hash, &new_hash).await? {
+        return Err(ApiError::Unauthenticated);
+    }
+    session_cookie_header(config, &token, config.session_ttl)
 }
 
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {

@@ -167,6 +167,22 @@ pub struct Settings {
     /// The built npm package the portal embeds, served at `/security-info/` (default `dist/pkg`).
     #[arg(long, env = "SECURITY_INFO_PORTAL_PKG_DIR")]
     pub portal_pkg_dir: Option<PathBuf>,
+    /// Most pooled database connections (default 8 on SQLite, 16 on PostgreSQL).
+    #[arg(long, env = "SECURITY_INFO_DB_MAX_CONNECTIONS")]
+    pub db_max_connections: Option<u32>,
+    /// Wrong passwords allowed per user name and client address within the window
+    /// (demo sign-in): a stranger elsewhere cannot lock the person out.
+    #[arg(long, env = "SECURITY_INFO_PASSWORD_LIMIT_PER_CLIENT")]
+    pub password_limit_per_client: Option<u32>,
+    /// Wrong passwords allowed per user name within the window, from all addresses.
+    #[arg(long, env = "SECURITY_INFO_PASSWORD_LIMIT_USER")]
+    pub password_limit_user: Option<u32>,
+    /// Password hashes computed at once (demo sign-in); more wait their turn.
+    #[arg(long, env = "SECURITY_INFO_PASSWORD_HASH_CONCURRENCY")]
+    pub password_hash_concurrency: Option<u32>,
+    /// Enrolment starts allowed per user within the rate-limit window.
+    #[arg(long, env = "SECURITY_INFO_ENROLLMENT_START_LIMIT")]
+    pub enrollment_start_limit: Option<u32>,
 }
 
 /// Where the demo's "existing portal" is served from.
@@ -214,6 +230,12 @@ pub struct Config {
     pub session_ttl: u32,
     pub cookie_secure: bool,
     pub log_format: String,
+    /// `None`: the backend's default.
+    pub db_max_connections: Option<u32>,
+    pub password_limit_per_client: u32,
+    pub password_limit_user: u32,
+    pub password_hash_concurrency: u32,
+    pub enrollment_start_limit: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -287,7 +309,12 @@ impl Settings {
             enrollment_ttl,
             session_ttl,
             cookie_secure,
-            log_format
+            log_format,
+            db_max_connections,
+            password_limit_per_client,
+            password_limit_user,
+            password_hash_concurrency,
+            enrollment_start_limit
         )
     }
 
@@ -386,6 +413,12 @@ impl Settings {
             session_ttl: settings.session_ttl.unwrap_or(8 * 3600),
             cookie_secure: settings.cookie_secure.unwrap_or(false),
             log_format,
+            db_max_connections: settings.db_max_connections,
+            password_limit_per_client: settings.password_limit_per_client.unwrap_or(5),
+            password_limit_user: settings.password_limit_user.unwrap_or(20),
+            // Each argon2 hash takes ~19 MiB and one core for tens of milliseconds.
+            password_hash_concurrency: settings.password_hash_concurrency.unwrap_or(2),
+            enrollment_start_limit: settings.enrollment_start_limit.unwrap_or(20),
         })
     }
 }

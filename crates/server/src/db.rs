@@ -20,7 +20,8 @@ pub struct Db {
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 impl Db {
-    pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+    /// Connects and migrates; `max_connections` overrides the backend's default pool size.
+    pub async fn connect(url: &str, max_connections: Option<u32>) -> Result<Db, sqlx::Error> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             create_sqlite_parent(url);
@@ -29,7 +30,10 @@ impl Db {
             Backend::Postgres
         };
         let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .max_connections(max_connections.unwrap_or(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            }))
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {

@@ -45,7 +45,7 @@ fn init_logs(config: &Config) {
 }
 
 async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error::Error>> {
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect(&config.database_url, config.db_max_connections).await?;
     if let Command::Admin(admin_command) = command {
         admin::run_cli(&db, admin_command).await?;
         return Ok(());

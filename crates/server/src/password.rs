@@ -1,7 +1,7 @@
-//! Password hashing (argon2) for the demo users, off the async threads.
+//! Password hashing (argon2) for the demo users, off the async threads and bounded.
 
 use crate::crypto::{hex, random_bytes};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 
 pub async fn hash_password(password: String) -> ApiResult<String> {
@@ -24,7 +24,17 @@ pub async fn unknown_user_hash() -> ApiResult<String> {
     .cloned()
 }
 
-pub async fn password_matches(password: String, hash: String) -> ApiResult<bool> {
+/// Checks on the blocking pool, at most `slots`' permits at once: a burst of sign-ins
+/// queues here, holding no database connection and leaving the async threads free.
+pub async fn password_matches(
+    slots: &tokio::sync::Semaphore,
+    password: String,
+    hash: String,
+) -> ApiResult<bool> {
+    let _slot = slots
+        .acquire()
+        .await
+        .map_err(|_| ApiError::Internal("password hashing closed".into()))?;
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .verify_password(password.as_bytes(), hash.as_str())

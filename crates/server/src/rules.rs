@@ -10,8 +10,11 @@ use security_info_core::methods::{
     MethodFacts, MethodType, default_after_add, fallback_default, limit_reached_message,
 };
 use sqlx::AnyConnection;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 const MAX_NAME_CHARS: usize = 64;
+/// Open enrolments kept per user: a new one closes the oldest beyond this.
+pub const MAX_OPEN_ENROLLMENTS: u32 = 3;
 const MAX_ID_LEN: usize = 64;
 
 /// May a method of type `kind` be added next to `existing`? The refusal carries the
@@ -62,20 +65,29 @@ pub fn check_id(id: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// A subject or user name: 1–256 characters without control characters.
-pub fn valid_subject(subject: &str) -> bool {
-    !subject.is_empty() && subject.len() <= 256 && !subject.chars().any(char::is_control)
+/// Characters that are not shown but change what is: controls (Cc) and format
+/// characters (Cf: bidi overrides and isolates, zero-width joiners and spaces, the
+/// BOM). "\u{202E}abc" in a name would reverse the sentence it is shown in.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control() || c.general_category() == GeneralCategory::Format
 }
 
-/// A display name: trimmed, 1–64 characters, no control characters.
+/// `text` without hidden characters, for labels taken from tokens.
+pub fn without_hidden_characters(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().filter(|c| !is_hidden(*c))
+}
+
+/// A subject or user name: 1–256 bytes without hidden characters.
+pub fn valid_subject(subject: &str) -> bool {
+    !subject.is_empty() && subject.len() <= 256 && !subject.chars().any(is_hidden)
+}
+
+/// A display name: trimmed, 1–64 characters, no hidden characters.
 pub fn clean_name(name: &str) -> ApiResult<String> {
     let name = name.trim();
-    if name.is_empty()
-        || name.chars().count() > MAX_NAME_CHARS
-        || name.chars().any(char::is_control)
-    {
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(is_hidden) {
         return Err(ApiError::Validation(format!(
-            "a name has 1 to {MAX_NAME_CHARS} characters and no control characters"
+            "a name has 1 to {MAX_NAME_CHARS} characters and no control or format characters"
         )));
     }
     Ok(name.to_owned())

@@ -1,8 +1,10 @@
 //! The demo's own sign-in session (`--demo` only): password, then a second factor once
 //! the user has a two-step method; an HttpOnly cookie with a CSRF header for changes.
 
-use crate::auth::{ClientAddr, SESSION_COOKIE, require_csrf, session_cookie};
-use crate::crypto::{hex, random_bytes, sha256_hex};
+use crate::auth::{
+    ClientAddr, new_session_id, require_csrf, rotate_session, session_cookie, session_cookie_header,
+};
+use crate::crypto::sha256_hex;
 use crate::error::{ApiError, ApiResult, Json};
 use crate::openapi::{ProblemResponse, TAG};
 use crate::password::{password_matches, unknown_user_hash};
@@ -11,7 +13,7 @@ use crate::state::AppState;
 use crate::store::{self, Bucket, MethodRow, UserRow, db_time};
 use crate::verify;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use security_info_core::api::{Session, SignInRequest, VerifyRequest};
 use utoipa_axum::router::OpenApiRouter;
@@ -42,19 +44,10 @@ fn session_answer(user: &UserRow, rows: &[MethodRow], authenticated: bool) -> Se
     }
 }
 
-fn cookie(state: &AppState, value: &str, max_age: u32) -> ApiResult<HeaderValue> {
-    let secure = if state.config.cookie_secure {
-        "; Secure"
-    } else {
-        ""
-    };
-    Ok(HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))?)
-}
-
 /// Signs in with a demo user's password. With a two-step method registered, the
-/// session stays unauthenticated until `POST /session/verify`.
+/// session stays unauthenticated until `POST /session/verify`. Wrong passwords count per
+/// user name and address (a stranger elsewhere cannot lock the person out), per user name
+/// from all addresses (a higher ceiling), and per address.
 #[utoipa::path(post, path = "/session", tag = TAG,
     request_body = SignInRequest,
     responses(
@@ -71,46 +64,55 @@ async fn sign_in(
     headers: HeaderMap,
     Json(request): Json<SignInRequest>,
 ) -> ApiResult<Response> {
-    require_csrf(&method, &headers)?;
+    require_csrf(&method, &headers, &state.config)?;
     let now = security_info_core::unix_now();
     if !valid_subject(&request.username) || request.password.len() > 1024 {
         return Err(ApiError::Validation(
             "a user name has 1 to 256 characters without control characters".into(),
         ));
     }
-    let buckets = [
+    let config = &state.config;
+    // The unit separator cannot occur in a user name (no control characters).
+    let mut buckets = [
+        Bucket {
+            key: format!("sign-in:{}\u{1f}{}", request.username, client.0),
+            limit: config.password_limit_per_client,
+        },
         Bucket {
             key: format!("sign-in:{}", request.username),
-            limit: state.config.rate_limit_user,
+            limit: config.password_limit_user,
         },
         Bucket {
             key: format!("client:{}", client.0),
-            limit: state.config.rate_limit_client,
+            limit: config.rate_limit_client,
         },
     ];
+    // Reserved before hashing, so a burst cannot slip guesses between check and record.
+    let attempt =
+        store::reserve_attempt(&state.db, &mut buckets, config.rate_limit_window, now).await?;
     let mut conn = state.db.pool.acquire().await?;
-    // Not under the lock rows of `limited_attempt`: a password hash takes long enough
-    // that holding SQLite's write lock meanwhile would stall every other request.
-    store::check_limit(&mut conn, &buckets, state.config.rate_limit_window, now).await?;
     let user = store::user_by_subject(&mut conn, &request.username).await?;
+    // No connection is held while hashing: a burst of sign-ins must not starve the pool.
+    drop(conn);
     let Some((user, hash)) = user.and_then(|u| u.password_hash.clone().map(|h| (u, h))) else {
         // Spend the same time as a wrong password, so the answer's timing does not tell
         // which user names exist.
-        password_matches(request.password, unknown_user_hash().await?).await?;
-        store::record_failure(&mut conn, &buckets, now).await?;
+        let hash = unknown_user_hash().await?;
+        password_matches(&state.hashing, request.password, hash).await?;
         return Err(ApiError::Unauthenticated);
     };
-    if !password_matches(request.password, hash).await? {
-        store::record_failure(&mut conn, &buckets, now).await?;
+    if !password_matches(&state.hashing, request.password, hash).await? {
         return Err(ApiError::Unauthenticated);
     }
+    store::release_attempt(&state.db, attempt).await?;
+    let mut conn = state.db.pool.acquire().await?;
     let rows = store::methods_of(&mut conn, &user.id).await?;
     let authenticated = !rules::has_two_step(&rows);
-    let token = hex(&random_bytes::<32>()?);
-    let expires_at = db_time(now) + i64::from(state.config.session_ttl);
+    let (token, id_hash) = new_session_id()?;
+    let expires_at = db_time(now) + i64::from(config.session_ttl);
     store::create_session(
         &mut conn,
-        &sha256_hex(&token),
+        &id_hash,
         &user.id,
         authenticated,
         expires_at,
@@ -118,17 +120,12 @@ async fn sign_in(
     )
     .await?;
     let body = session_answer(&user, &rows, authenticated);
-    Ok((
-        [(
-            header::SET_COOKIE,
-            cookie(&state, &token, state.config.session_ttl)?,
-        )],
-        Json(body),
-    )
-        .into_response())
+    let cookie = session_cookie_header(config, &token, config.session_ttl)?;
+    Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
 
-/// The second factor of the demo sign-in; it also counts as a step-up.
+/// The second factor of the demo sign-in; it also counts as a step-up. The session gets
+/// a new id (cookie): one learned or planted before the sign-in is worthless.
 #[utoipa::path(post, path = "/session/verify", tag = TAG,
     request_body = VerifyRequest,
     responses(
@@ -146,7 +143,7 @@ async fn verify(
     method: Method,
     headers: HeaderMap,
     Json(request): Json<VerifyRequest>,
-) -> ApiResult<Json<Session>> {
+) -> ApiResult<Response> {
     let now = security_info_core::unix_now();
     let id_hash = session_cookie(&headers)
         .map(|c| sha256_hex(&c))
@@ -155,18 +152,22 @@ async fn verify(
     let session = store::session(&mut conn, &id_hash, now)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    require_csrf(&method, &headers)?;
+    require_csrf(&method, &headers, &state.config)?;
     let user = store::user_by_id(&mut conn, &session.user_id).await?;
     drop(conn);
-    if session.authenticated == 0 {
+    let cookie = if session.authenticated == 0 {
         let holder = store::session_holder(&id_hash);
-        verify::step_up(&state, &user.id, &holder, &client, &request, now).await?;
-        let mut conn = state.db.pool.acquire().await?;
-        store::authenticate_session(&mut conn, &id_hash).await?;
-    }
+        let (mut tx, _) =
+            verify::step_up(&state, &user.id, &holder, &client, &request, now).await?;
+        let cookie = rotate_session(&mut tx, &state.config, &id_hash).await?;
+        tx.commit().await?;
+        Some([(header::SET_COOKIE, cookie)])
+    } else {
+        None
+    };
     let mut conn = state.db.pool.acquire().await?;
     let rows = store::methods_of(&mut conn, &user.id).await?;
-    Ok(Json(session_answer(&user, &rows, true)))
+    Ok((cookie, Json(session_answer(&user, &rows, true))).into_response())
 }
 
 /// The current demo session, or `null` when signed out: asking is not an error, so a
@@ -207,14 +208,17 @@ async fn sign_out(
     method: Method,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    require_csrf(&method, &headers)?;
+    require_csrf(&method, &headers, &state.config)?;
     if let Some(c) = session_cookie(&headers) {
         let mut conn = state.db.pool.acquire().await?;
         store::delete_session(&mut conn, &sha256_hex(&c)).await?;
     }
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, cookie(&state, "", 0)?)],
+        [(
+            header::SET_COOKIE,
+            session_cookie_header(&state.config, "", 0)?,
+        )],
     )
         .into_response())
 }

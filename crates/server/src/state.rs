@@ -17,6 +17,8 @@ pub struct AppState {
     /// Built once from the configuration: what clients are told and what the rules
     /// enforce are the same value.
     pub policy: Arc<Policy>,
+    /// Password hashes computed at once (`password::password_matches`).
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -35,7 +37,11 @@ impl AppState {
             security_questions: config.security_questions.clone(),
             authenticator_name: config.authenticator_name.clone(),
         };
+        let hashing = Arc::new(tokio::sync::Semaphore::new(
+            usize::try_from(config.password_hash_concurrency).unwrap_or(1),
+        ));
         Ok(AppState {
+            hashing,
             db,
             config: Arc::new(config),
             secrets: Arc::new(secrets),

@@ -1,12 +1,14 @@
 //! Step-up: proving the caller's identity again with a code, so sensitive changes are
 //! allowed for the step-up window.
 
-use crate::auth::{Caller, ClientAddr};
+use crate::auth::{Caller, ClientAddr, rotate_session};
 use crate::error::{ApiResult, Json};
 use crate::openapi::{ProblemResponse, TAG};
 use crate::state::AppState;
 use crate::verify;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use security_info_core::api::{StepUpResponse, VerifyRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -16,8 +18,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Proves the caller's identity again with a code; sensitive changes are then allowed
-/// for the step-up window. Errors: 403 `csrf`; 422 `invalid-code` or `code-reused`;
-/// 429 `rate-limited`.
+/// for the step-up window. A demo session gets a new id (cookie). Errors: 403 `csrf`;
+/// 404 the method is gone; 422 `invalid-code` or `code-reused`; 429 `rate-limited`.
 #[utoipa::path(post, path = "/me/step-up", tag = TAG,
     request_body = VerifyRequest,
     responses(
@@ -35,9 +37,9 @@ async fn step_up(
     caller: Caller,
     client: ClientAddr,
     Json(request): Json<VerifyRequest>,
-) -> ApiResult<Json<StepUpResponse>> {
+) -> ApiResult<Response> {
     let now = security_info_core::unix_now();
-    let fresh_until = verify::step_up(
+    let (mut tx, fresh_until) = verify::step_up(
         &state,
         &caller.user.id,
         &caller.holder,
@@ -46,5 +48,11 @@ async fn step_up(
         now,
     )
     .await?;
-    Ok(Json(StepUpResponse { fresh_until }))
+    let cookie = match &caller.session {
+        Some(id_hash) => Some(rotate_session(&mut tx, &state.config, id_hash).await?),
+        None => None,
+    };
+    tx.commit().await?;
+    let set_cookie = cookie.map(|c| [(header::SET_COOKIE, c)]);
+    Ok((set_cookie, Json(StepUpResponse { fresh_until })).into_response())
 }

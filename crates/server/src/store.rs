@@ -40,6 +40,9 @@ pub struct MethodRow {
     pub secret_enc: Option<String>,
     pub created_ms: i64,
     pub last_used_at: Option<i64>,
+    /// The last time step accepted (RFC 6238 section 5.2: that one and every earlier one
+    /// are refused from then on).
+    pub last_step: Option<i64>,
 }
 
 impl MethodRow {
@@ -74,7 +77,8 @@ pub fn secret_aad(user_id: &str, method_id: &str) -> String {
 
 const USER_COLUMNS: &str =
     "id, subject, account_name, password_hash, default_method_id, default_mode";
-const METHOD_COLUMNS: &str = "id, user_id, method_type, name, secret_enc, created_ms, last_used_at";
+const METHOD_COLUMNS: &str =
+    "id, user_id, method_type, name, secret_enc, created_ms, last_used_at, last_step";
 
 pub async fn user_by_subject(
     conn: &mut AnyConnection,
@@ -213,8 +217,8 @@ pub async fn make_fresh(
 
 // ---- replay refusal ------------------------------------------------------------------
 
-/// Records that `step` was accepted for `method_id`; false when it already was (by any
-/// instance: the primary key decides).
+/// Records that `step` was accepted for `method_id`, and when; false when this step or a
+/// later one already was (by any instance: the conditional update decides).
 pub async fn claim_step(
     conn: &mut AnyConnection,
     method_id: &str,
@@ -224,30 +228,15 @@ pub async fn claim_step(
     let step =
         i64::try_from(step).map_err(|_| ApiError::Validation("time step out of range".into()))?;
     let done = sqlx::query(
-        "INSERT INTO used_steps (method_id, step, used_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (method_id, step) DO NOTHING",
+        "UPDATE methods SET last_step = $1, last_used_at = $2 \
+         WHERE id = $3 AND (last_step IS NULL OR last_step < $1)",
     )
-    .bind(method_id)
     .bind(step)
     .bind(db_time(now))
-    .execute(&mut *conn)
+    .bind(method_id)
+    .execute(conn)
     .await?;
-    // Steps older than the acceptance window can never match again: forget them.
-    sqlx::query("DELETE FROM used_steps WHERE method_id = $1 AND step < $2")
-        .bind(method_id)
-        .bind(step - 10)
-        .execute(conn)
-        .await?;
     Ok(done.rows_affected() == 1)
-}
-
-pub async fn touch_method(conn: &mut AnyConnection, method_id: &str, now: u64) -> ApiResult<()> {
-    sqlx::query("UPDATE methods SET last_used_at = $1 WHERE id = $2")
-        .bind(db_time(now))
-        .bind(method_id)
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 // ---- rate limiting -----------------------------------------------------------------
@@ -259,7 +248,7 @@ pub struct Bucket {
 }
 
 /// Refuses with 429 when any bucket already holds its limit of failures in the window.
-pub async fn check_limit(
+async fn check_limit(
     conn: &mut AnyConnection,
     buckets: &[Bucket],
     window: u32,
@@ -289,34 +278,22 @@ pub async fn check_limit(
     Ok(())
 }
 
-pub async fn record_failure(
-    conn: &mut AnyConnection,
-    buckets: &[Bucket],
-    now: u64,
-) -> ApiResult<()> {
-    for bucket in buckets {
-        let id = crate::crypto::random_id()?;
-        sqlx::query("INSERT INTO attempts (id, bucket, at) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(&bucket.key)
-            .bind(db_time(now))
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
+/// An attempt recorded in advance as a failure in each of its buckets; it stays one
+/// unless [`release_attempt`] takes it back.
+#[must_use = "an attempt that succeeded must be released"]
+pub struct Reservation(Vec<String>);
 
-/// Runs `check` (a code verification: microseconds) under the rate limits, atomically:
-/// the buckets' lock rows are held from the count to the recorded failure, so
-/// concurrent guesses on any instance cannot exceed the limit, and right codes never
-/// count. Locks are taken in key order so two buckets cannot deadlock.
-pub async fn limited_attempt(
+/// Reserves one attempt in every bucket, atomically across instances: the buckets' lock
+/// rows are held from the count to the recorded attempt, so a burst of concurrent
+/// attempts gets exactly the limit through, however long each attempt then takes (a
+/// password hash runs after this transaction, holding no connection). Refuses with 429
+/// when a bucket is full. Locks are taken in key order so two buckets cannot deadlock.
+pub async fn reserve_attempt(
     db: &Db,
     buckets: &mut [Bucket],
     window: u32,
     now: u64,
-    check: impl FnOnce() -> bool,
-) -> ApiResult<bool> {
+) -> ApiResult<Reservation> {
     buckets.sort_by(|a, b| a.key.cmp(&b.key));
     let mut tx = db.begin_write().await?;
     for bucket in buckets.iter() {
@@ -330,21 +307,61 @@ pub async fn limited_attempt(
         .await?;
     }
     check_limit(&mut tx, buckets, window, now).await?;
-    let ok = check();
-    if !ok {
-        record_failure(&mut tx, buckets, now).await?;
+    let mut ids = Vec::with_capacity(buckets.len());
+    for bucket in buckets.iter() {
+        let id = crate::crypto::random_id()?;
+        sqlx::query("INSERT INTO attempts (id, bucket, at) VALUES ($1, $2, $3)")
+            .bind(&id)
+            .bind(&bucket.key)
+            .bind(db_time(now))
+            .execute(&mut *tx)
+            .await?;
+        ids.push(id);
     }
     tx.commit().await?;
+    Ok(Reservation(ids))
+}
+
+/// Takes back a reserved attempt: it succeeded, so it does not count.
+pub async fn release_attempt(db: &Db, reservation: Reservation) -> ApiResult<()> {
+    let mut conn = db.pool.acquire().await?;
+    for id in reservation.0 {
+        sqlx::query("DELETE FROM attempts WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Runs `check` (a code verification: microseconds) as a reserved attempt: failed ones
+/// stay counted, right ones leave no trace.
+pub async fn limited_attempt(
+    db: &Db,
+    buckets: &mut [Bucket],
+    window: u32,
+    now: u64,
+    check: impl FnOnce() -> bool,
+) -> ApiResult<bool> {
+    let reservation = reserve_attempt(db, buckets, window, now).await?;
+    let ok = check();
+    if ok {
+        release_attempt(db, reservation).await?;
+    }
     Ok(ok)
 }
 
 // ---- enrolments ----------------------------------------------------------------------
 
+/// Opens an enrolment and closes the user's oldest ones beyond `keep_open`. Call inside
+/// a transaction that holds the user's lock ([`lock_user`]): the lock counter it bumped
+/// orders the enrolments, and concurrent starts cannot keep more open.
 pub async fn create_enrollment(
     conn: &mut AnyConnection,
     user_id: &str,
     kind: MethodType,
     expires_at: i64,
+    keep_open: u32,
     now: u64,
 ) -> ApiResult<String> {
     let id = crate::crypto::random_id()?;
@@ -354,12 +371,21 @@ pub async fn create_enrollment(
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "INSERT INTO enrollments (id, user_id, method_type, expires_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO enrollments (id, user_id, method_type, expires_at, seq) \
+         VALUES ($1, $2, $3, $4, (SELECT lock_counter FROM users WHERE id = $2))",
     )
     .bind(&id)
     .bind(user_id)
     .bind(kind.as_str())
     .bind(expires_at)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM enrollments WHERE user_id = $1 AND id NOT IN \
+         (SELECT id FROM enrollments WHERE user_id = $1 ORDER BY seq DESC LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(i64::from(keep_open))
     .execute(conn)
     .await?;
     Ok(id)
@@ -399,8 +425,8 @@ pub async fn consume_enrollment(
 
 pub async fn insert_method(conn: &mut AnyConnection, row: &MethodRow) -> ApiResult<()> {
     sqlx::query(
-        "INSERT INTO methods (id, user_id, method_type, name, secret_enc, created_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO methods (id, user_id, method_type, name, secret_enc, created_ms, last_step) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&row.id)
     .bind(&row.user_id)
@@ -408,6 +434,7 @@ pub async fn insert_method(conn: &mut AnyConnection, row: &MethodRow) -> ApiResu
     .bind(&row.name)
     .bind(&row.secret_enc)
     .bind(row.created_ms)
+    .bind(row.last_step)
     .execute(conn)
     .await?;
     Ok(())
@@ -418,10 +445,6 @@ pub async fn delete_method(
     user_id: &str,
     method_id: &str,
 ) -> ApiResult<()> {
-    sqlx::query("DELETE FROM used_steps WHERE method_id = $1")
-        .bind(method_id)
-        .execute(&mut *conn)
-        .await?;
     let done = sqlx::query("DELETE FROM methods WHERE id = $1 AND user_id = $2")
         .bind(method_id)
         .bind(user_id)
@@ -438,7 +461,6 @@ pub async fn delete_method(
 /// the identity provider's subject keeps working.
 pub async fn reset_user(conn: &mut AnyConnection, user_id: &str) -> ApiResult<()> {
     for sql in [
-        "DELETE FROM used_steps WHERE method_id IN (SELECT id FROM methods WHERE user_id = $1)",
         "DELETE FROM methods WHERE user_id = $1",
         "DELETE FROM enrollments WHERE user_id = $1",
         "DELETE FROM sessions WHERE user_id = $1",
@@ -519,12 +541,25 @@ pub async fn session(
     .await?)
 }
 
-pub async fn authenticate_session(conn: &mut AnyConnection, id_hash: &str) -> ApiResult<()> {
-    sqlx::query("UPDATE sessions SET authenticated = 1 WHERE id_hash = $1")
-        .bind(id_hash)
+/// Moves a session and its step-up freshness to a new id, authenticated; false when
+/// the session is gone.
+pub async fn rotate_session(
+    conn: &mut AnyConnection,
+    id_hash: &str,
+    new_hash: &str,
+) -> ApiResult<bool> {
+    let done =
+        sqlx::query("UPDATE sessions SET id_hash = $1, authenticated = 1 WHERE id_hash = $2")
+            .bind(new_hash)
+            .bind(id_hash)
+            .execute(&mut *conn)
+            .await?;
+    sqlx::query("UPDATE freshness SET holder = $1 WHERE holder = $2")
+        .bind(session_holder(new_hash))
+        .bind(session_holder(id_hash))
         .execute(conn)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Who a demo session's step-up belongs to, in the freshness table (bearer callers

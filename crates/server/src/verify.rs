@@ -2,6 +2,7 @@
 //! (enrolment, step-up, the demo's second factor).
 
 use crate::auth::ClientAddr;
+use crate::db::Tx;
 use crate::error::{ApiError, ApiResult};
 use crate::rules::check_id;
 use crate::state::AppState;
@@ -57,14 +58,20 @@ pub async fn verify_code(
     }
 }
 
-/// Verifies a code for one of the caller's registered methods and marks its step used.
-pub async fn verify_method_code(
+/// A step-up: verifies a code for one of the user's registered methods, claims its time
+/// step and lets `holder` (a bearer subject or a demo session) make sensitive changes
+/// for the step-up window. All of it happens in the returned write transaction, which
+/// holds the user's lock: a method deleted meanwhile is simply not found, never a
+/// reference to a deleted row. The caller adds what else the step-up changes and commits.
+/// Also answers until when (Unix seconds).
+pub async fn step_up(
     state: &AppState,
     user_id: &str,
+    holder: &str,
     client: &ClientAddr,
     request: &VerifyRequest,
     now: u64,
-) -> ApiResult<()> {
+) -> ApiResult<(Tx, i64)> {
     check_id(&request.method_id)?;
     let mut conn = state.db.pool.acquire().await?;
     let method = store::method_of(&mut conn, user_id, &request.method_id).await?;
@@ -82,28 +89,13 @@ pub async fn verify_method_code(
         ApiError::Internal("a stored secret does not decrypt with this key".into())
     })?;
     let step = verify_code(state, user_id, client, &secret, &request.code, now).await?;
-    let mut conn = state.db.pool.acquire().await?;
-    if !store::claim_step(&mut conn, &method.id, step, now).await? {
+    let mut tx = state.db.begin_write().await?;
+    store::lock_user(&mut tx, user_id).await?;
+    store::method_of(&mut tx, user_id, &method.id).await?;
+    if !store::claim_step(&mut tx, &method.id, step, now).await? {
         return Err(ApiError::CodeReused);
     }
-    store::touch_method(&mut conn, &method.id, now).await?;
-    Ok(())
-}
-
-/// A step-up: verifies a code for one of the user's methods, then lets `holder` (a
-/// bearer subject or a demo session) make sensitive changes for the step-up window.
-/// Returns until when (Unix seconds).
-pub async fn step_up(
-    state: &AppState,
-    user_id: &str,
-    holder: &str,
-    client: &ClientAddr,
-    request: &VerifyRequest,
-    now: u64,
-) -> ApiResult<i64> {
-    verify_method_code(state, user_id, client, request, now).await?;
     let fresh_until = store::db_time(now) + i64::from(state.config.step_up_window);
-    let mut conn = state.db.pool.acquire().await?;
-    store::make_fresh(&mut conn, holder, fresh_until, now).await?;
-    Ok(fresh_until)
+    store::make_fresh(&mut tx, holder, fresh_until, now).await?;
+    Ok((tx, fresh_until))
 }

@@ -140,8 +140,10 @@ async fn set_default(
     Json(request): Json<SetDefaultRequest>,
 ) -> ApiResult<Json<DefaultMethodResponse>> {
     check_id(&request.method_id)?;
-    let mut conn = state.db.pool.acquire().await?;
-    let method = store::method_of(&mut conn, &caller.user.id, &request.method_id)
+    // Under the user's lock, like deleting: the default never names a deleted method.
+    let mut tx = state.db.begin_write().await?;
+    store::lock_user(&mut tx, &caller.user.id).await?;
+    let method = store::method_of(&mut tx, &caller.user.id, &request.method_id)
         .await?
         .to_api()
         .ok_or(ApiError::NotFound)?;
@@ -154,7 +156,8 @@ async fn set_default(
         method_id: method.id,
         mode: request.mode,
     };
-    store::set_default(&mut conn, &caller.user.id, Some(&default)).await?;
+    store::set_default(&mut tx, &caller.user.id, Some(&default)).await?;
+    tx.commit().await?;
     Ok(Json(DefaultMethodResponse {
         default_method: Some(default),
     }))

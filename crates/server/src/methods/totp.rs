@@ -7,7 +7,7 @@ use crate::error::{ApiError, ApiResult, Json};
 use crate::openapi::{ProblemResponse, TAG};
 use crate::rules::{self, check_id, clean_name};
 use crate::state::AppState;
-use crate::store::{self, MethodRow, db_time};
+use crate::store::{self, Bucket, MethodRow, db_time};
 use crate::verify::verify_code;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -27,8 +27,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Reserves a TOTP enrolment after checking policy, the limit and step-up — refusing
 /// with `not-allowed-by-policy` (403), `limit-reached` (409), `step-up-required` (403),
-/// in that order, or `csrf` (403). The client then generates the secret itself and
-/// finishes with a code.
+/// in that order, or `csrf` (403), and with `rate-limited` (429) beyond the starts
+/// allowed per window. A user keeps at most three enrolments open: a new one closes the
+/// oldest. The client then generates the secret itself and finishes with a code.
 #[utoipa::path(post, path = "/me/methods/totp/start", tag = TAG,
     request_body = TotpStartRequest,
     responses(
@@ -37,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 401, response = ProblemResponse),
         (status = 403, response = ProblemResponse),
         (status = 409, response = ProblemResponse),
+        (status = 429, response = ProblemResponse),
     ),
     security(("bearer" = []), ("cookie" = [])))]
 async fn totp_start(
@@ -49,15 +51,28 @@ async fn totp_start(
     let rows = store::methods_of(&mut conn, &caller.user.id).await?;
     rules::check_add(&state.policy, MethodType::Totp, &rules::api_methods(&rows))?;
     rules::require_fresh(&mut conn, &caller.holder, &rows, now).await?;
+    drop(conn);
+    // Every start counts: opening enrolments in a loop is refused, not just bounded.
+    let mut buckets = [Bucket {
+        key: format!("enrollment-start:{}", caller.user.id),
+        limit: state.config.enrollment_start_limit,
+    }];
+    let _counted =
+        store::reserve_attempt(&state.db, &mut buckets, state.config.rate_limit_window, now)
+            .await?;
     let expires_at = db_time(now) + i64::from(state.config.enrollment_ttl);
+    let mut tx = state.db.begin_write().await?;
+    store::lock_user(&mut tx, &caller.user.id).await?;
     let enrollment_id = store::create_enrollment(
-        &mut conn,
+        &mut tx,
         &caller.user.id,
         MethodType::Totp,
         expires_at,
+        rules::MAX_OPEN_ENROLLMENTS,
         now,
     )
     .await?;
+    tx.commit().await?;
     let params = TotpParams::default();
     Ok(Json(TotpStartResponse {
         enrollment_id,
@@ -157,10 +172,14 @@ async fn totp_finish(
         secret_enc: Some(sealed),
         created_ms: i64::try_from(now_ms).unwrap_or(i64::MAX),
         last_used_at: None,
+        // The enrolment code (and every earlier one) must not work again, e.g. as a
+        // step-up.
+        last_step: Some(
+            i64::try_from(step)
+                .map_err(|_| ApiError::Validation("time step out of range".into()))?,
+        ),
     };
     store::insert_method(&mut tx, &row).await?;
-    // The enrolment code must not work again, e.g. as a step-up.
-    store::claim_step(&mut tx, &row.id, step, now).await?;
     let method = row
         .to_api()
         .ok_or_else(|| ApiError::Internal("unknown method type".into()))?;

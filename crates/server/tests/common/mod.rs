@@ -88,7 +88,6 @@ impl TestDb {
                     "users",
                     "methods",
                     "enrollments",
-                    "used_steps",
                     "attempts",
                     "freshness",
                     "sessions",
@@ -389,7 +388,9 @@ impl App {
         };
         adjust(&mut settings);
         let config = settings.resolve().expect("config");
-        let pool = Db::connect(&config.database_url).await.expect("database");
+        let pool = Db::connect(&config.database_url, config.db_max_connections)
+            .await
+            .expect("database");
         let state = AppState::load(pool, config).expect("state");
         App {
             router: app(state.clone()),
@@ -513,8 +514,9 @@ impl Response {
     }
 }
 
-/// A TOTP method as the authenticator app sees it. Codes come from the steps T+1, T and
-/// T−1 around now, each used once (the server refuses a step it already accepted).
+/// A TOTP method as the authenticator app sees it. Codes come from the steps T−1, T and
+/// T+1 around now, in increasing order (the server refuses a step it already accepted
+/// and every earlier one).
 pub struct Totp {
     pub id: String,
     pub secret: Secret,
@@ -530,16 +532,19 @@ impl Totp {
         TotpParams::default().code_at_step(self.secret.as_bytes(), step)
     }
 
-    /// A valid code for an unused step; waits for the next step when all three
-    /// neighbouring ones are used.
+    /// A valid code for a step later than every one used (the server refuses a step
+    /// and every earlier one once it accepted it: RFC 6238 section 5.2); waits for the
+    /// next step when T+1 is used. Earliest first, so three codes are available at once;
+    /// T−1 only when the clock is not about to tick (it would leave the window).
     pub fn next_code(&mut self) -> String {
         loop {
-            let now = Totp::step_now();
-            // Latest first, so the step is still accepted if the clock ticks meanwhile.
-            for step in [now + 1, now, now - 1] {
-                if self.used.insert(step) {
-                    return self.code_at_step(step);
-                }
+            let now_secs = security_info_core::unix_now();
+            let now = now_secs / 30;
+            let last = self.used.iter().max().copied();
+            let earliest = if now_secs % 30 < 25 { now - 1 } else { now };
+            if let Some(step) = (earliest..=now + 1).find(|s| last.is_none_or(|l| *s > l)) {
+                self.used.insert(step);
+                return self.code_at_step(step);
             }
             std::thread::sleep(Duration::from_secs(1));
         }
@@ -598,32 +603,37 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Starts and finishes `n` enrolments at once, spread over `servers`; returns the
+/// Starts and finishes `n` enrolments, spread over `servers`, in concurrent waves of
+/// three (the server keeps at most three of a user's enrolments open); returns the
 /// finish statuses (starts refused with 409 count as 409).
 pub async fn concurrent_enrolments(servers: &[&Server], token: &str, n: usize) -> Vec<u16> {
-    let tasks = (0..n).map(|i| {
-        let srv = servers[i % servers.len()];
-        async move {
-            let start = srv.post("/me/methods/totp/start", token, json!({})).await;
-            if start.status != StatusCode::OK {
-                return start.status.as_u16();
+    let mut statuses = Vec::with_capacity(n);
+    for wave in (0..n).collect::<Vec<_>>().chunks(3) {
+        let tasks = wave.iter().map(|i| {
+            let srv = servers[i % servers.len()];
+            async move {
+                let start = srv.post("/me/methods/totp/start", token, json!({})).await;
+                if start.status != StatusCode::OK {
+                    return start.status.as_u16();
+                }
+                let mut totp = Totp {
+                    id: String::new(),
+                    secret: security_info_core::Secret::generate().expect("secret"),
+                    used: Default::default(),
+                };
+                let code = totp.next_code();
+                srv.post(
+                    "/me/methods/totp",
+                    token,
+                    json!({"enrollmentId": start.body["enrollmentId"],
+                           "secret": totp.secret.to_base32(), "code": code}),
+                )
+                .await
+                .status
+                .as_u16()
             }
-            let mut totp = Totp {
-                id: String::new(),
-                secret: security_info_core::Secret::generate().expect("secret"),
-                used: Default::default(),
-            };
-            let code = totp.next_code();
-            srv.post(
-                "/me/methods/totp",
-                token,
-                json!({"enrollmentId": start.body["enrollmentId"],
-                       "secret": totp.secret.to_base32(), "code": code}),
-            )
-            .await
-            .status
-            .as_u16()
-        }
-    });
-    futures::future::join_all(tasks).await
+        });
+        statuses.extend(futures::future::join_all(tasks).await);
+    }
+    statuses
 }
