@@ -323,3 +323,36 @@ async fn settings_that_disable_a_protection_are_refused() {
     }
     assert_eq!((refused, exited_2), (8, 8));
 }
+
+/// Point 11: a database from a version without check values gets one only from a key
+/// that opens its secrets — otherwise the first start after the upgrade would record the
+/// wrong key.
+#[tokio::test]
+async fn upgraded_database_records_only_the_key_of_its_secrets() {
+    let db = TestDb::new().await;
+    let keys = key_dir(&db);
+    let (key_a, key_b) = (keys.join("a.key"), keys.join("b.key"));
+    let srv = Server::start_with(options_with_key_file(&db, &key_a)).await;
+    let t = token(&user("upg"));
+    let mut m = srv.enroll(&t, "app").await;
+    assert!(srv.stop());
+    // As written by a version before the check value.
+    let pool = Db::connect(&db.url).await.expect("database");
+    sqlx::query("DELETE FROM key_check")
+        .execute(&pool.pool)
+        .await
+        .expect("delete");
+    pool.pool.close().await;
+
+    let Outcome::Exited(code, output) = launch_async(with_key_file(&db, &key_b)).await else {
+        panic!("another key started on the upgraded database");
+    };
+    assert_ne!(code, 0);
+    assert!(output.contains(path_str(&key_b)), "{output}");
+    let srv = Server::start_with(options_with_key_file(&db, &key_a)).await;
+    assert_eq!(srv.step_up(&t, &mut m).await.status, StatusCode::OK);
+    drop(srv);
+    // The key is recorded now: another key is refused on an empty method list too.
+    let outcome = launch_async(with_key_file(&db, &key_b)).await;
+    assert!(!outcome.started(), "{outcome:?}");
+}
