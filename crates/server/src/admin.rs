@@ -2,9 +2,11 @@
 //! acts through the admin API (a JWT with the admin role) or the `admin` subcommand.
 
 use crate::auth::Caller;
-use crate::config::AdminCommand;
+use crate::config::{AdminCommand, Config};
+use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::keys;
 use crate::openapi::{ProblemResponse, TAG};
 use crate::rules::{self, check_id, valid_subject};
 use crate::state::AppState;
@@ -147,7 +149,11 @@ async fn api_reset(
 }
 
 /// The `admin` subcommand: prints JSON on stdout.
-pub async fn run_cli(db: &Db, command: AdminCommand) -> Result<(), ApiError> {
+pub async fn run_cli(
+    db: &Db,
+    config: &Config,
+    command: AdminCommand,
+) -> Result<(), Box<dyn std::error::Error>> {
     let output = match command {
         AdminCommand::ListMethods { subject } => {
             serde_json::to_string_pretty(&list_methods(db, &subject).await?)
@@ -158,6 +164,20 @@ pub async fn run_cli(db: &Db, command: AdminCommand) -> Result<(), ApiError> {
         AdminCommand::ResetUser { subject } => {
             reset_user(db, &subject).await?;
             Ok(format!("reset {subject}"))
+        }
+        AdminCommand::RotateEncryptionKey {
+            new_key_file,
+            new_encryption_key,
+            limit,
+        } => {
+            let old = SecretBox::load(config.encryption_key.as_deref(), &config.key_file)?;
+            // clap requires one of the two; the file is not read when a key is given.
+            let new = SecretBox::load(
+                new_encryption_key.as_deref(),
+                &new_key_file.unwrap_or_default(),
+            )?;
+            let rotation = keys::rotate(db, &old, &new, &keys::key_origin(config), limit).await?;
+            serde_json::to_string_pretty(&rotation)
         }
     }?;
     println!("{output}");

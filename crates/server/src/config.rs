@@ -33,6 +33,26 @@ pub enum AdminCommand {
     DeleteMethod { subject: String, method_id: String },
     /// Remove all of a user's methods, enrolments, sessions and step-ups.
     ResetUser { subject: String },
+    /// Re-encrypt every secret with a new key (the current one comes from
+    /// --encryption-key / --key-file). Stop every instance first; no instance starts
+    /// until the rotation is finished. Run it again after an interruption: it resumes.
+    /// Then start the instances with the new key.
+    RotateEncryptionKey {
+        /// The new key's file (created with a fresh key when it does not exist).
+        #[arg(long, required_unless_present = "new_encryption_key")]
+        new_key_file: Option<PathBuf>,
+        /// The new 32-byte key in base64.
+        #[arg(
+            long,
+            env = "SECURITY_INFO_NEW_ENCRYPTION_KEY",
+            hide_env_values = true,
+            conflicts_with = "new_key_file"
+        )]
+        new_encryption_key: Option<String>,
+        /// Re-encrypt at most this many secrets in this run (the rest on the next run).
+        #[arg(long)]
+        limit: Option<u64>,
+    },
 }
 
 /// Every setting; `None` means "not given here". Flags win over the file.
@@ -256,6 +276,11 @@ pub enum ConfigError {
     BasePath(String),
     #[error("log-format must be text or json, not {0:?}")]
     LogFormat(String),
+    #[error("{flag} must not be 0: {why}")]
+    Zero {
+        flag: &'static str,
+        why: &'static str,
+    },
 }
 
 const DEFAULT_QUESTIONS: [&str; 6] = [
@@ -360,7 +385,7 @@ impl Settings {
         if log_format != "text" && log_format != "json" {
             return Err(ConfigError::LogFormat(log_format));
         }
-        Ok(Config {
+        let config = Config {
             listen: settings
                 .listen
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
@@ -419,6 +444,78 @@ impl Settings {
             // Each argon2 hash takes ~19 MiB and one core for tens of milliseconds.
             password_hash_concurrency: settings.password_hash_concurrency.unwrap_or(2),
             enrollment_start_limit: settings.enrollment_start_limit.unwrap_or(20),
-        })
+        };
+        refuse_zeros(&config)?;
+        Ok(config)
+    }
+}
+
+/// Settings where 0 would switch a protection (or the product) off without a word.
+fn refuse_zeros(config: &Config) -> Result<(), ConfigError> {
+    let zeros = [
+        (
+            config.rate_limit_window == 0,
+            "rate-limit-window",
+            "no failed code would be counted, so guesses would be unlimited",
+        ),
+        (
+            config.rate_limit_user == 0,
+            "rate-limit-user",
+            "every code of every user would be refused",
+        ),
+        (
+            config.rate_limit_client == 0,
+            "rate-limit-client",
+            "every code from every address would be refused",
+        ),
+        (
+            config.step_up_window == 0,
+            "step-up-window",
+            "a verification would never be fresh, so changes needing one would always be refused",
+        ),
+        (
+            config.enrollment_ttl == 0,
+            "enrollment-ttl",
+            "every enrolment would expire before it could be finished",
+        ),
+        (
+            config.session_ttl == 0,
+            "session-ttl",
+            "every sign-in would expire at once",
+        ),
+        (
+            config.body_limit == 0,
+            "body-limit",
+            "every request with a body would be refused",
+        ),
+        (
+            config.password_limit_per_client == 0 || config.password_limit_user == 0,
+            "password-limit-per-client / password-limit-user",
+            "every sign-in would be refused",
+        ),
+        (
+            config.password_hash_concurrency == 0,
+            "password-hash-concurrency",
+            "no password could ever be checked",
+        ),
+        (
+            config.enrollment_start_limit == 0,
+            "enrollment-start-limit",
+            "no enrolment could be started",
+        ),
+        (
+            config.db_max_connections == Some(0),
+            "db-max-connections",
+            "no request could reach the database",
+        ),
+        (
+            config.max_authenticators == 0,
+            "max-authenticators",
+            "no authenticator app could be added (leave totp out of allowed-methods instead)",
+        ),
+    ];
+    match zeros.into_iter().find(|(zero, ..)| *zero) {
+        Some((_, flag, why)) => Err(ConfigError::Zero { flag, why }),
+        None => Ok(()),
     }
 }

@@ -31,6 +31,7 @@ pub enum KeyError {
 pub struct SecretBox {
     cipher: XChaCha20Poly1305,
     key_digest: Zeroizing<[u8; 32]>,
+    key_id: String,
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -51,6 +52,10 @@ impl SecretBox {
             XChaCha20Poly1305::new_from_slice(key.as_slice()).map_err(|_| KeyError::BadKey)?;
         Ok(SecretBox {
             cipher,
+            key_id: hex(&Sha256::new()
+                .chain_update(b"security-info key id v1")
+                .chain_update(key.as_slice())
+                .finalize()[..8]),
             key_digest: Zeroizing::new(
                 Sha256::new()
                     .chain_update(b"security-info demo jwt v1")
@@ -65,6 +70,23 @@ impl SecretBox {
     /// instance sharing the key (and a restarted one) accepts the same tokens.
     pub fn derived_demo_jwt_secret(&self) -> Zeroizing<Vec<u8>> {
         Zeroizing::new(self.key_digest.to_vec())
+    }
+
+    /// A short name of the key (64 bits of a domain-separated hash: names the key in
+    /// the database and in messages without revealing it).
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// The key check value stored in the database: a constant sealed with this key.
+    pub fn seal_check(&self) -> Result<String, KeyError> {
+        self.seal(KEY_CHECK, &check_aad(&self.key_id))
+    }
+
+    /// Whether `sealed` is this key's check value.
+    pub fn opens_check(&self, sealed: &str) -> bool {
+        self.open(sealed, &check_aad(&self.key_id))
+            .is_some_and(|plain| plain.as_slice() == KEY_CHECK)
     }
 
     pub fn seal(&self, plaintext: &[u8], aad: &str) -> Result<String, KeyError> {
@@ -106,6 +128,12 @@ impl SecretBox {
     }
 }
 
+const KEY_CHECK: &[u8] = b"security-info key check v1";
+
+fn check_aad(key_id: &str) -> String {
+    format!("key-check:{key_id}")
+}
+
 fn decode_key(text: &str) -> Result<Zeroizing<[u8; KEY_LEN]>, KeyError> {
     let bytes = Zeroizing::new(B64.decode(text.trim()).map_err(|_| KeyError::BadKey)?);
     let key: [u8; KEY_LEN] = bytes.as_slice().try_into().map_err(|_| KeyError::BadKey)?;
@@ -136,8 +164,8 @@ fn read_or_create_key_file(path: &Path) -> Result<Zeroizing<[u8; KEY_LEN]>, KeyE
 }
 
 /// Creates the file readable by its owner only; `create_new` so two instances starting
-/// at once cannot overwrite each other's key.
-fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+/// at once cannot overwrite each other's key (or database).
+pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

@@ -24,7 +24,7 @@ impl Db {
     pub async fn connect(url: &str, max_connections: Option<u32>) -> Result<Db, sqlx::Error> {
         install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
-            create_sqlite_parent(url);
+            prepare_sqlite_file(url);
             Backend::Sqlite
         } else {
             Backend::Postgres
@@ -65,17 +65,34 @@ impl Db {
     }
 }
 
-/// `sqlite://path/to/file.db?…` → create `path/to` so a first start needs no set-up.
-fn create_sqlite_parent(url: &str) {
-    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+/// The file of an SQLite URL (`sqlite://path/to/file.db?…`); `None` for other
+/// databases and in-memory ones.
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?.trim_start_matches("//");
     let path = rest.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
+    (!path.is_empty() && path != ":memory:").then(|| path.into())
+}
+
+/// Creates the directory, so a first start needs no set-up, and — when the URL lets
+/// SQLite create the database (`mode=rwc`) — the file itself, readable by its owner
+/// only: SQLite gives the -wal and -shm files the database file's permissions, and the
+/// three hold sealed secrets and password hashes.
+fn prepare_sqlite_file(url: &str) {
+    let Some(path) = sqlite_path(url) else {
         return;
-    }
-    if let Some(parent) = std::path::Path::new(path).parent()
+    };
+    if let Some(parent) = path.parent()
         && !parent.as_os_str().is_empty()
         && let Err(e) = std::fs::create_dir_all(parent)
     {
         tracing::warn!(error = %e, "cannot create the database directory");
+    }
+    if !url.contains("mode=rwc") {
+        return;
+    }
+    match crate::crypto::write_private(&path, &[]) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => tracing::warn!(error = %e, "cannot create the database file"),
     }
 }

@@ -3,7 +3,8 @@
 //! Layers, each using only the ones above it (no module cycles):
 //!
 //! - leaves: `config`, `crypto`, `db`, `error`, `openapi`, `web`, `password`
-//! - `store` (SQL only), then `rules` (policy, validation, defaults) and `jwt`
+//! - `store` (SQL only), then `rules` (policy, validation, defaults), `jwt` and `keys`
+//!   (the encryption key's check value and rotation)
 //! - `state` (`AppState`), then `auth` (who calls) and `verify` (codes under rate limits)
 //! - areas, each with its own `router()`: `methods` (one submodule per method type),
 //!   `step_up`, `session`, `admin`, `demo`, `portal`
@@ -18,6 +19,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod jwt;
+pub mod keys;
 pub mod methods;
 pub mod openapi;
 pub mod password;

@@ -47,10 +47,10 @@ fn init_logs(config: &Config) {
 async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error::Error>> {
     let db = Db::connect(&config.database_url, config.db_max_connections).await?;
     if let Command::Admin(admin_command) = command {
-        admin::run_cli(&db, admin_command).await?;
+        admin::run_cli(&db, &config, admin_command).await?;
         return Ok(());
     }
-    let state = AppState::load(db, config)?;
+    let state = AppState::open(db, config).await?;
     if state.config.demo {
         demo::seed(&state).await?;
         for (name, password) in demo::DEMO_USERS {

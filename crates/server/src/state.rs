@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::jwt::JwtVerifier;
+use crate::keys;
 use security_info_core::api::Policy;
 use std::sync::Arc;
 
@@ -22,6 +23,22 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// [`AppState::load`], then refuses a key that is not the database's (see
+    /// [`keys::check_at_start`]) and warns about a key file kept beside the database.
+    pub async fn open(db: Db, config: Config) -> Result<AppState, Box<dyn std::error::Error>> {
+        let state = AppState::load(db, config)?;
+        keys::check_at_start(&state.db, &state.secrets, &keys::key_origin(&state.config)).await?;
+        if let Some(dir) = keys::key_file_beside_database(&state.config) {
+            tracing::warn!(
+                directory = %dir.display(),
+                "the key file is in the same directory as the database: a backup of that \
+                 directory holds the secrets together with their key; keep the key elsewhere \
+                 (--key-file) or give it with --encryption-key"
+            );
+        }
+        Ok(state)
+    }
+
     /// The state for serving `config` from `db`: loads (or creates) the encryption key
     /// and sets up the token verifier, with the derived demo secret in demo mode.
     pub fn load(db: Db, config: Config) -> Result<AppState, Box<dyn std::error::Error>> {

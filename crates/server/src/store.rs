@@ -579,3 +579,109 @@ pub async fn delete_session(conn: &mut AnyConnection, id_hash: &str) -> ApiResul
         .await?;
     Ok(())
 }
+
+// ---- encryption key check and rotation -----------------------------------------------
+
+/// A key check value: which key (its id) and the constant sealed with it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KeyCheckRow {
+    pub key_id: String,
+    pub sealed: String,
+}
+
+pub async fn key_check(conn: &mut AnyConnection, name: &str) -> ApiResult<Option<KeyCheckRow>> {
+    Ok(
+        sqlx::query_as::<_, KeyCheckRow>("SELECT key_id, sealed FROM key_check WHERE name = $1")
+            .bind(name)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+/// Records a check value unless one is already there (the caller reads back which won).
+pub async fn insert_key_check(
+    conn: &mut AnyConnection,
+    name: &str,
+    check: &KeyCheckRow,
+) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO key_check (name, key_id, sealed) VALUES ($1, $2, $3) \
+         ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(&check.key_id)
+    .bind(&check.sealed)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Makes the check value `from` (the finished rotation's) the one named `to`.
+pub async fn promote_key_check(conn: &mut AnyConnection, from: &str, to: &str) -> ApiResult<()> {
+    sqlx::query("DELETE FROM key_check WHERE name = $1")
+        .bind(to)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE key_check SET name = $1 WHERE name = $2")
+        .bind(to)
+        .bind(from)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Any one sealed secret, to tell whether a key is the one the database's secrets use.
+pub async fn any_sealed_secret(conn: &mut AnyConnection) -> ApiResult<Option<MethodRow>> {
+    Ok(sqlx::query_as::<_, MethodRow>(&format!(
+        "SELECT {METHOD_COLUMNS} FROM methods WHERE secret_enc IS NOT NULL LIMIT 1"
+    ))
+    .fetch_optional(conn)
+    .await?)
+}
+
+const NOT_UNDER_KEY: &str =
+    "FROM methods WHERE secret_enc IS NOT NULL AND (secret_key_id IS NULL OR secret_key_id <> $1)";
+
+/// Up to `limit` secrets not yet sealed with the key `key_id`.
+pub async fn secrets_not_under(
+    conn: &mut AnyConnection,
+    key_id: &str,
+    limit: u64,
+) -> ApiResult<Vec<MethodRow>> {
+    Ok(sqlx::query_as::<_, MethodRow>(&format!(
+        "SELECT {METHOD_COLUMNS} {NOT_UNDER_KEY} ORDER BY id LIMIT $2"
+    ))
+    .bind(key_id)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn count_secrets_not_under(conn: &mut AnyConnection, key_id: &str) -> ApiResult<u64> {
+    let (count,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {NOT_UNDER_KEY}"))
+        .bind(key_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(u64::try_from(count).unwrap_or_default())
+}
+
+/// Replaces a sealed secret with the same secret sealed by the key `key_id`, unless the
+/// row changed meanwhile (deleted: nothing to do).
+pub async fn reseal_secret(
+    conn: &mut AnyConnection,
+    method_id: &str,
+    old_sealed: &str,
+    new_sealed: &str,
+    key_id: &str,
+) -> ApiResult<()> {
+    sqlx::query(
+        "UPDATE methods SET secret_enc = $1, secret_key_id = $2 WHERE id = $3 AND secret_enc = $4",
+    )
+    .bind(new_sealed)
+    .bind(key_id)
+    .bind(method_id)
+    .bind(old_sealed)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
