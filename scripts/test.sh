@@ -20,7 +20,18 @@ clippy_wasm() {
   cargo clippy --target wasm32-unknown-unknown --locked -p security-info -p security-info-core \
     --all-targets -- -D warnings
 }
-native_tests() { cargo test --workspace --exclude security-info-server --locked; }
+# Includes the core's property-based fuzzing (crates/core/tests/fuzz.rs), here with
+# 10,000 cases per property whatever PROPTEST_CASES the caller has; its result line is
+# repeated at the end.
+native_tests() {
+  local log="$CACHE_DIR/native-tests.log"
+  PROPTEST_CASES=10000 cargo test --workspace --exclude security-info-server --locked 2>&1 |
+    tee "$log"
+  local status=${PIPESTATUS[0]} fuzz
+  fuzz=$(awk '/Running tests\/fuzz.rs/ {f = 1} f && /test result:/ {sub(/.*test result: /, ""); print; exit}' "$log")
+  say "fuzz, 10,000 cases per property: ${fuzz:-did not run}"
+  [ "$status" -eq 0 ] && [ -n "$fuzz" ]
+}
 
 # Starts the reference server in demo mode on a free loopback port with a fresh SQLite
 # database; sets SERVER_URL and SERVER_PID. Extra arguments go to the server.

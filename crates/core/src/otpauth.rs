@@ -57,13 +57,21 @@ impl OtpAuthUri {
         } = TotpParams::default();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = decode(&value.replace('+', " "))?;
+            // Decoded only for the parameters we read: an unknown one whose value is not
+            // UTF-8 must not make the URI unreadable.
+            let value = || decode(&value.replace('+', " "));
             match key.to_ascii_lowercase().as_str() {
-                "secret" => secret = Some(Secret::from_base32(&value)?),
-                "issuer" => issuer_param = Some(value),
-                "algorithm" => algorithm = Algorithm::parse(&value)?,
-                "digits" => digits = value.parse().map_err(|_| CoreError::InvalidDigits(value))?,
-                "period" => period = value.parse().map_err(|_| CoreError::InvalidPeriod(value))?,
+                "secret" => secret = Some(Secret::from_base32(&value()?)?),
+                "issuer" => issuer_param = Some(value()?),
+                "algorithm" => algorithm = Algorithm::parse(&value()?)?,
+                "digits" => {
+                    let value = value()?;
+                    digits = value.parse().map_err(|_| CoreError::InvalidDigits(value))?;
+                }
+                "period" => {
+                    let value = value()?;
+                    period = value.parse().map_err(|_| CoreError::InvalidPeriod(value))?;
+                }
                 // Unknown parameters (image, color, …) are ignored as apps do.
                 _ => {}
             }
@@ -97,7 +105,11 @@ impl std::fmt::Display for OtpAuthUri {
         let account = utf8_percent_encode(&self.account, COMPONENT);
         let secret = self.secret.to_base32();
         if self.issuer.is_empty() {
-            write!(f, "{PREFIX}totp/{account}?secret={secret}")?;
+            // An encoded colon in the account would read as the issuer separator (`%3A`
+            // is one, for us and for apps that decode the label before splitting it):
+            // an empty issuer before a literal colon keeps the account whole.
+            let empty_issuer = if self.account.contains(':') { ":" } else { "" };
+            write!(f, "{PREFIX}totp/{empty_issuer}{account}?secret={secret}")?;
         } else {
             let issuer = utf8_percent_encode(&self.issuer, COMPONENT);
             write!(
@@ -190,6 +202,31 @@ mod tests {
                 assert_eq!(OtpAuthUri::parse(&text), Ok(original), "{text}");
             }
         }
+    }
+
+    /// Found by tests/fuzz.rs: `("", "a:b")` was written as `totp/a%3Ab`, read back as
+    /// issuer "a", account "b" (and `("", "a:")` not at all).
+    #[test]
+    fn an_account_with_a_colon_and_no_issuer_round_trips() {
+        for account in ["a:b", "a:", "user:with:colons"] {
+            let original = OtpAuthUri::new("", account, secret());
+            let text = original.to_string();
+            assert!(text.starts_with("otpauth://totp/:"), "{text}");
+            assert_eq!(OtpAuthUri::parse(&text), Ok(original), "{text}");
+        }
+        let plain = OtpAuthUri::new("", "alice", secret()).to_string();
+        assert!(plain.starts_with("otpauth://totp/alice?"), "{plain}");
+    }
+
+    /// Found by tests/fuzz.rs: `image=%a0` (not UTF-8) made the whole URI malformed.
+    #[test]
+    fn unknown_parameters_are_ignored_even_when_not_utf8() {
+        let u = OtpAuthUri::parse("otpauth://totp/a?secret=MZXW6YTBOI&image=%a0").unwrap();
+        assert_eq!(u.account, "a");
+        assert_eq!(
+            OtpAuthUri::parse("otpauth://totp/a?secret=MZXW6YTBOI&issuer=%a0"),
+            Err(CoreError::MalformedUri)
+        );
     }
 
     #[test]

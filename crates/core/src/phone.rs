@@ -2,8 +2,9 @@
 
 use crate::CoreError;
 
-/// Normalises what people type into E.164 (`+` and 8–15 digits): spaces, dashes, dots
-/// and parentheses are dropped, a leading `00` becomes `+`. The server re-checks.
+/// Normalises what people type into E.164 (`+` and 7–15 digits, the first not `0`):
+/// whitespace, dashes, dots, slashes and parentheses are dropped, a leading `00` becomes
+/// `+`. The server re-checks.
 pub fn normalize_e164(input: &str) -> Result<String, CoreError> {
     let compact: String = input
         .chars()
@@ -50,7 +51,9 @@ pub fn country_code_len(digits: &str) -> usize {
 /// last two digits — `+31612345678` → `+31 6 ••••• 78`.
 pub fn mask_phone(e164: &str) -> String {
     let digits = e164.trim_start_matches('+');
-    if digits.len() < 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    // Seven digits, the fewest `normalize_e164` accepts: with six and a three-digit
+    // country code the mask below would show every digit.
+    if digits.len() < 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return "••••".to_owned();
     }
     let cc = country_code_len(digits);
@@ -116,5 +119,13 @@ mod tests {
         assert_eq!(mask_phone("+14255550100"), "+1 4 ••••• 00");
         assert_eq!(mask_phone("+353871234567"), "+353 8 ••••• 67");
         assert_eq!(mask_phone("nonsense"), "••••");
+    }
+
+    /// Found by tests/fuzz.rs: `+290123` (six digits, three-digit country code) was
+    /// masked as `+290 1 ••••• 23`, every digit shown.
+    #[test]
+    fn mask_never_shows_every_digit() {
+        assert_eq!(mask_phone("+290123"), "••••");
+        assert_eq!(mask_phone("+2901234"), "+290 1 ••••• 34");
     }
 }
