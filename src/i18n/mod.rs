@@ -119,8 +119,10 @@ messages! {
     CopySecret "copySecret" => "Copy secret key", "Geheime sleutel kopiëren";
     CopyUrl "copyUrl" => "Copy URL", "URL kopiëren";
     Copied "copied" => "Copied", "Gekopieerd";
-    QrAlt "qrAlt" => "QR code for {account}. If you can't scan it, choose \"Can't scan image?\".",
-        "QR-code voor {account}. Als u deze niet kunt scannen, selecteert u \"Kunt u de QR-code niet scannen?\".";
+    // The account name is the server's, and an SVG <title> holds no <bdi>: Unicode's own
+    // isolates (FSI … PDI) keep its bidi controls from reordering the sentence.
+    QrAlt "qrAlt" => "QR code for \u{2068}{account}\u{2069}. If you can't scan it, choose \"Can't scan image?\".",
+        "QR-code voor \u{2068}{account}\u{2069}. Als u deze niet kunt scannen, selecteert u \"Kunt u de QR-code niet scannen?\".";
     OpenInApp "openInApp" => "Open in authenticator app", "Openen in de authenticator-app";
     CodeTitle "codeTitle" => "Enter code", "Code invoeren";
     CodeBody "codeBody" => "Enter the {digits}-digit code shown in the authenticator app.",
