@@ -83,8 +83,10 @@ schemathesis_run() {
   local db_url="${PG_URL%/postgres}/schemathesis"
   "$PG_BIN/psql" "$PG_URL" -qc "CREATE DATABASE schemathesis" >/dev/null
   local port; port="$(free_port)"
+  local secret="schemathesis-jwt-secret-0123456789abcdef"
   DATABASE_URL="$db_url" "$TARGET_DIR/debug/security-info-server" --demo \
     --listen "127.0.0.1:$port" --data-dir "$WORK/schemathesis-data" \
+    --jwt-secret "$secret" --jwt-issuer security-info-tests --jwt-audience security-info \
     >"$WORK/server.out" 2>"$WORK/server.err" </dev/null &
   SERVER_PID=$!
   local base="http://127.0.0.1:$port/api" i
@@ -93,8 +95,16 @@ schemathesis_run() {
     sleep 0.2
   done
   local token
-  token=$(curl -fsS -X POST "$base/demo/token" -H 'content-type: application/json' \
-    -d '{"sub": "schemathesis", "admin": true}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+  # An administrator's HS256 token, signed here with the server's secret (stdlib only).
+  token=$(JWT_SECRET="$secret" python3 -c '
+import base64, hashlib, hmac, json, os, time
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+part = lambda o: b64(json.dumps(o, separators=(",", ":")).encode())
+claims = {"sub": "schemathesis", "exp": int(time.time()) + 3600, "roles": ["admin"],
+          "iss": "security-info-tests", "aud": "security-info"}
+signing_input = part({"alg": "HS256", "typ": "JWT"}) + "." + part(claims)
+signature = hmac.new(os.environ["JWT_SECRET"].encode(), signing_input.encode(), hashlib.sha256).digest()
+print(signing_input + "." + b64(signature))')
   local status=0
   # From the work directory: schemathesis keeps a .schemathesis/ cache in the current one.
   (cd "$WORK" && "$VENV/bin/schemathesis" run "$base/openapi.json" \

@@ -33,6 +33,10 @@ native_tests() {
   [ "$status" -eq 0 ] && [ -n "$fuzz" ]
 }
 
+# The HS256 secret test servers verify bearer tokens with; the browser tests sign their
+# own tokens with it (the server has no endpoint that mints tokens for anyone).
+TEST_JWT_SECRET="security-info-browser-tests-secret-0123456789"
+
 # Starts the reference server in demo mode on a free loopback port with a fresh SQLite
 # database; sets SERVER_URL and SERVER_PID. Extra arguments go to the server.
 start_demo_server() {
@@ -40,7 +44,8 @@ start_demo_server() {
   SERVER_DATA="$(mktemp -d)"; log="$SERVER_DATA/server.log"
   # Every test comes from 127.0.0.1: the per-client rate limit would be shared by all.
   "$TARGET_DIR/debug/security-info-server" --demo --listen 127.0.0.1:0 --data-dir "$SERVER_DATA" \
-    --rate-limit-client 1000 "$@" \
+    --rate-limit-client 1000 --jwt-secret "$TEST_JWT_SECRET" \
+    --jwt-issuer security-info-tests --jwt-audience security-info "$@" \
     >"$log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 300); do
@@ -60,7 +65,7 @@ stop_server() {
 
 # wasm-bindgen-test in headless Chromium against the real reference server (demo mode).
 # The test page gets a fixed origin, which the server allows through CORS; the API URL
-# reaches the tests at compile time.
+# and the JWT secret reach the tests at compile time.
 browser_tests() {
   local log="$CACHE_DIR/browser-tests.log" wbt_port
   cargo build -p security-info-server --locked || return 1
@@ -68,6 +73,7 @@ browser_tests() {
   start_demo_server --cors-origin "http://127.0.0.1:$wbt_port" || return 1
   WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$wbt_port" \
     SECURITY_INFO_TEST_API="${SERVER_URL/localhost/127.0.0.1}/api" \
+    SECURITY_INFO_TEST_JWT_SECRET="$TEST_JWT_SECRET" \
     cargo test --target wasm32-unknown-unknown -p security-info --locked 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
   stop_server

@@ -11,7 +11,8 @@ use leptos::prelude::*;
 use security_info::config::{Answer, Config, Outgoing, Transport};
 use security_info::{ClientError, testids};
 use security_info_core::api::{
-    Method, Policy, SecurityInfo as Info, StepUp, TotpFinishRequest, TotpStartResponse,
+    DefaultMethodResponse, Method, Policy, SecurityInfo as Info, StepUp, TotpFinishRequest,
+    TotpStartResponse,
 };
 use security_info_core::methods::MethodType;
 use security_info_core::totp::{Algorithm, TotpParams};
@@ -89,6 +90,13 @@ impl Stub {
                 };
                 self.methods.push(method.clone());
                 serde_json::to_string(&method)
+            }
+            ("DELETE", path) if path.starts_with("/me/methods/") => {
+                let id = path.trim_start_matches("/me/methods/");
+                self.methods.retain(|m| m.id != id);
+                serde_json::to_string(&DefaultMethodResponse {
+                    default_method: None,
+                })
             }
             _ => {
                 return Ok(Answer {
@@ -313,5 +321,78 @@ async fn focus_is_trapped_escape_closes_and_focus_returns() {
         stub.borrow().requests,
         ["GET /me/security-info"],
         "nothing but the load"
+    );
+}
+
+/// How many text nodes under `root` contain `needle`, and how many of them sit inside an
+/// isolating element (`<bdi>`) below `root`.
+fn isolation(root: &web_sys::Element, needle: &str) -> (usize, usize) {
+    let mut found = 0;
+    let mut isolated = 0;
+    let elements = root.query_selector_all("*").unwrap();
+    let descendants = (0..elements.length()).filter_map(|i| elements.item(i));
+    for element in std::iter::once(root.clone().into()).chain(descendants) {
+        let element: web_sys::Node = element;
+        let children = element.child_nodes();
+        for child in (0..children.length()).filter_map(|i| children.item(i)) {
+            let is_match = child.node_type() == web_sys::Node::TEXT_NODE
+                && child.text_content().unwrap_or_default().contains(needle);
+            if !is_match {
+                continue;
+            }
+            found += 1;
+            let mut at = child.parent_element();
+            while let Some(el) = at {
+                if el.tag_name().eq_ignore_ascii_case("bdi") {
+                    isolated += 1;
+                    break;
+                }
+                if el.is_same_node(Some(root)) {
+                    break;
+                }
+                at = el.parent_element();
+            }
+        }
+    }
+    (found, isolated)
+}
+
+/// Issue 10, point 12: a name with a right-to-left override (from a server that does not
+/// refuse it) stays in its own bidi box in the list, the delete confirmation and the
+/// notice, so it cannot reverse the sentence around it.
+#[wasm_bindgen_test]
+async fn user_provided_names_are_bidi_isolated() {
+    const NAME: &str = "\u{202E}abc";
+    let method = Method {
+        id: "m1".into(),
+        method_type: MethodType::Totp,
+        name: NAME.into(),
+        detail: None,
+        phone_kind: None,
+        usable_for: MethodType::Totp.usable_for().to_vec(),
+        default_modes: MethodType::Totp.default_modes(None).to_vec(),
+        created_at: now() as i64,
+        last_used_at: None,
+    };
+    let stub = Rc::new(RefCell::new(Stub {
+        methods: vec![method],
+        ..Stub::default()
+    }));
+    let (root, _handle) = mount(stubbed(&stub));
+    let row = wait_rows(&root, 1).await.remove(0);
+    let in_list = isolation(&row, NAME);
+
+    find(&row, testids::DELETE_METHOD).expect("Delete").click();
+    let confirm = wait_testid(&root, testids::CONFIRM_DIALOG).await;
+    let in_confirmation = isolation(&confirm, NAME);
+    click(&confirm, testids::CONFIRM_YES);
+    let notice = wait_for("the deleted notice", || {
+        find(&root, testids::NOTICE).filter(|n| text(n).contains("was deleted"))
+    })
+    .await;
+    // (text nodes with the name, of them isolated) in the list, the confirmation, the notice
+    assert_eq!(
+        [in_list, in_confirmation, isolation(&notice, NAME)],
+        [(1, 1); 3]
     );
 }

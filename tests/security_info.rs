@@ -2,7 +2,8 @@
 //!
 //! `scripts/test.sh` starts the server in demo mode, allows this test page's origin
 //! through CORS, and passes the API base URL at compile time in `SECURITY_INFO_TEST_API`.
-//! Every test acts as a fresh user with a bearer token from the demo token endpoint, and
+//! Every test acts as a fresh user with a bearer token it signs itself with the server's
+//! `--jwt-secret` (also passed at compile time, in `SECURITY_INFO_TEST_JWT_SECRET`), and
 //! reads TOTP codes the way a person would: from the secret under "Can't scan image?".
 #![cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 
@@ -30,6 +31,35 @@ const API: &str = match option_env!("SECURITY_INFO_TEST_API") {
     None => "http://127.0.0.1:41234/api",
 };
 
+/// The test server's `--jwt-secret`: the tests sign their own bearer tokens, as a portal
+/// would (the server mints tokens for nobody).
+const JWT_SECRET: &str = match option_env!("SECURITY_INFO_TEST_JWT_SECRET") {
+    Some(secret) => secret,
+    None => "security-info-browser-tests-secret-0123456789",
+};
+
+/// An HS256 JWT for `sub` with the test contract's issuer and audience, valid for an hour.
+fn signed_token(sub: &str) -> String {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let claims = serde_json::json!({
+        "sub": sub,
+        "exp": now() + 3600,
+        "iss": "security-info-tests",
+        "aud": "security-info",
+    });
+    let input = format!(
+        "{}.{}",
+        b64(br#"{"alg":"HS256","typ":"JWT"}"#),
+        b64(claims.to_string().as_bytes())
+    );
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(JWT_SECRET.as_bytes()).expect("HMAC takes any key");
+    mac.update(input.as_bytes());
+    format!("{input}.{}", b64(&mac.finalize().into_bytes()))
+}
+
 // ---------------------------------------------------------------- harness
 
 /// A fresh user: a bearer token for a new subject, and a counter of the requests the
@@ -40,19 +70,10 @@ struct User {
 }
 
 impl User {
-    async fn fresh() -> Self {
+    fn fresh() -> Self {
         let sub = format!("wbt-{}", (js_sys::Math::random() * 1e12) as u64);
-        let response = gloo_net::http::Request::post(&format!("{API}/demo/token"))
-            .json(&serde_json::json!({ "sub": sub }))
-            .expect("token request")
-            .send()
-            .await
-            .expect("the demo server is running (scripts/test.sh starts it)");
-        assert!(response.ok(), "demo token endpoint: {}", response.status());
-        let body: serde_json::Value = response.json().await.expect("token JSON");
-        let token = body["token"].as_str().expect("token").to_owned();
         Self {
-            token,
+            token: signed_token(&sub),
             requests: Rc::new(Cell::new(0)),
         }
     }
@@ -125,7 +146,7 @@ impl User {
 
 #[wasm_bindgen_test]
 async fn list_renders_the_servers_methods() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let (first, secret) = user.enrol().await;
     user.step_up(&first, &secret).await;
     let (second, _) = user.enrol().await;
@@ -164,7 +185,7 @@ async fn list_renders_the_servers_methods() {
 
 #[wasm_bindgen_test]
 async fn empty_state_and_full_totp_enrolment() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let (root, _handle) = mount(user.config());
     let empty = wait_testid(&root, testids::EMPTY).await;
     assert!(!text(&empty).is_empty());
@@ -196,7 +217,7 @@ async fn empty_state_and_full_totp_enrolment() {
 
 #[wasm_bindgen_test]
 async fn wrong_code_shows_error_and_sends_nothing() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let (root, _handle) = mount(user.config());
     let (wizard, secret) = wizard_to_code_step(&root).await;
     let sent = user.requests.get();
@@ -230,7 +251,7 @@ async fn wrong_code_shows_error_and_sends_nothing() {
 
 #[wasm_bindgen_test]
 async fn drift_code_shows_clock_hint() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let (root, _handle) = mount(user.config());
     let (wizard, secret) = wizard_to_code_step(&root).await;
     let sent = user.requests.get();
@@ -247,7 +268,7 @@ async fn drift_code_shows_clock_hint() {
 
 #[wasm_bindgen_test]
 async fn sixth_authenticator_shows_the_exact_limit_message() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let (first, secret) = user.enrol().await;
     user.step_up(&first, &secret).await;
     for _ in 0..4 {
@@ -278,7 +299,7 @@ async fn sixth_authenticator_shows_the_exact_limit_message() {
 
 #[wasm_bindgen_test]
 async fn change_default() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let (first, secret) = user.enrol().await;
     user.step_up(&first, &secret).await;
     let (second, _) = user.enrol().await;
@@ -309,7 +330,7 @@ async fn change_default() {
 
 #[wasm_bindgen_test]
 async fn delete_with_confirm_and_default_fallback() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let (first, secret) = user.enrol().await;
     user.step_up(&first, &secret).await;
     let (second, _) = user.enrol().await;
@@ -341,7 +362,7 @@ async fn delete_with_confirm_and_default_fallback() {
 
 #[wasm_bindgen_test]
 async fn step_up_dialog_appears_and_the_change_completes() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let (method, secret) = user.enrol().await;
     // Enrolling does not count as a step-up: deleting needs a fresh verification.
     let (root, _handle) = mount(user.config());
@@ -364,7 +385,7 @@ async fn step_up_dialog_appears_and_the_change_completes() {
 
 #[wasm_bindgen_test]
 async fn dutch_locale_renders_dutch() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let html_lang = document().document_element().unwrap().get_attribute("lang");
     let (root, _handle) = mount(Config {
         locale: Some("nl".to_owned()),
@@ -392,7 +413,7 @@ async fn dutch_locale_renders_dutch() {
 
 #[wasm_bindgen_test]
 async fn escape_closes_a_dialog_and_focus_returns() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let (root, _handle) = mount(user.config());
     let add = wait_testid(&root, testids::ADD_METHOD).await;
     add.focus().unwrap();
@@ -432,7 +453,7 @@ async fn escape_closes_a_dialog_and_focus_returns() {
 
 #[wasm_bindgen_test]
 async fn double_submit_creates_one_method() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let (root, _handle) = mount(user.config());
     let (wizard, secret) = wizard_to_code_step(&root).await;
     let code = TotpParams::default().code_at(secret.as_bytes(), now());
@@ -451,7 +472,7 @@ async fn double_submit_creates_one_method() {
 
 #[wasm_bindgen_test]
 async fn unreachable_server_shows_error_with_retry() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let (root, _handle) = mount(Config {
         // Nothing listens on the discard port.
         base_url: "http://127.0.0.1:9/api".to_owned(),
@@ -474,7 +495,7 @@ async fn unreachable_server_shows_error_with_retry() {
 
 #[wasm_bindgen_test]
 async fn rename_and_other_app_path() {
-    let user = User::fresh().await;
+    let user = User::fresh();
     let (method, _) = user.enrol().await;
     let (root, _handle) = mount(user.config());
     let rows = wait_rows(&root, 1).await;

@@ -4,7 +4,7 @@
 use crate::config::Action as HostAction;
 use crate::context::{Job, job_action, unique_id, use_ctx};
 use crate::dialog::{Dialog, Open};
-use crate::i18n::Key;
+use crate::i18n::{Key, Named};
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::CoreError;
@@ -27,7 +27,7 @@ pub fn AddMethodDialog(
 ) -> impl IntoView {
     let ctx = use_ctx();
     view! {
-        <Dialog open title=ctx.i18n.t(Key::AddTitle) testid=testids::ADD_METHOD_DIALOG>
+        <Dialog open title=Named::from(ctx.i18n.t(Key::AddTitle)) testid=testids::ADD_METHOD_DIALOG>
             {add_method_body(info, on_choose)}
         </Dialog>
     }

@@ -77,7 +77,7 @@ fn Demo() -> impl IntoView {
                 <span class="si-demo-brand">"Contoso"</span>
                 {move || match stage.get() {
                     Stage::SignedIn(user) => view! {
-                        <span class="si-demo-user" data-testid="demo-user">{user}</span>
+                        <bdi class="si-demo-user" data-testid="demo-user">{user}</bdi>
                         <button type="button" class="si-button" data-testid="sign-out" on:click=sign_out.clone()>
                             {text(dutch, "Sign out", "Afmelden")}
                         </button>

@@ -4,7 +4,7 @@ use crate::client::Call;
 use crate::config::Action;
 use crate::context::{Change, Reply, unique_id, use_ctx};
 use crate::dialog::{Dialog, Open};
-use crate::i18n::{I18n, Key};
+use crate::i18n::{I18n, Key, Named};
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::{DefaultMethod, DefaultMethodResponse, Method, SetDefaultRequest};
@@ -27,7 +27,7 @@ pub fn ChangeDefaultDialog(
 ) -> impl IntoView {
     let ctx = use_ctx();
     view! {
-        <Dialog open title=ctx.i18n.t(Key::DefaultTitle) testid=testids::DEFAULT_DIALOG>
+        <Dialog open title=Named::from(ctx.i18n.t(Key::DefaultTitle)) testid=testids::DEFAULT_DIALOG>
             {change_default_body(open, methods, current, on_changed)}
         </Dialog>
     }

@@ -1,7 +1,7 @@
 //! Screen E: "Are you sure?" before an irreversible change (deleting a method).
 
 use crate::dialog::Dialog;
-use crate::i18n::{Key, use_i18n};
+use crate::i18n::{Key, Named, use_i18n};
 use crate::testids;
 use leptos::prelude::*;
 
@@ -10,9 +10,9 @@ use leptos::prelude::*;
 pub fn ConfirmDialog(
     /// Two-way open state.
     open: RwSignal<bool>,
-    /// Heading, e.g. "Delete Authenticator app".
+    /// Heading, e.g. "Delete Authenticator app" (the name isolated: [`Named`]).
     #[prop(into)]
-    title: Signal<String>,
+    title: Signal<Named>,
     /// The question ("Are you sure you would like to delete this method?").
     #[prop(into)]
     message: Signal<String>,

@@ -2,7 +2,7 @@
 //! heading, focus kept inside while open, Escape closes, focus goes back to the opener.
 
 use crate::context::unique_id;
-use crate::i18n::{Key, use_i18n};
+use crate::i18n::{Key, Named, use_i18n};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
@@ -60,7 +60,7 @@ pub fn Dialog(
     open: Open,
     /// The heading, which also labels the dialog.
     #[prop(into)]
-    title: Signal<String>,
+    title: Signal<Named>,
     /// The dialog's `data-testid`.
     testid: &'static str,
     children: ChildrenFn,
@@ -74,7 +74,7 @@ pub fn Dialog(
 
 fn dialog_frame(
     open: Open,
-    title: Signal<String>,
+    title: Signal<Named>,
     testid: &'static str,
     children: ChildrenFn,
 ) -> impl IntoView {
@@ -144,7 +144,7 @@ fn dialog_frame(
                 on:keydown=on_keydown
             >
                 <div class="si-dialog-head">
-                    <h2 class="si-dialog-title" id=title_id>{move || title.get()}</h2>
+                    <h2 class="si-dialog-title" id=title_id>{move || title.get().view()}</h2>
                     <button
                         type="button"
                         class="si-icon-button"

@@ -6,7 +6,8 @@
 //! both), hosts override any key by its name, and hosts add whole locales at run time as
 //! key → text maps (missing keys fall back to English).
 //!
-//! Placeholders are written `{name}` and filled by [`I18n::fmt`].
+//! Placeholders are written `{name}` and filled by [`I18n::fmt`]; a sentence around a
+//! user-provided value is an [`I18n::named`], whose view isolates the value.
 
 use leptos::prelude::*;
 use security_info_core::methods::{DefaultMode, MethodType};
@@ -118,8 +119,10 @@ messages! {
     CopySecret "copySecret" => "Copy secret key", "Geheime sleutel kopiëren";
     CopyUrl "copyUrl" => "Copy URL", "URL kopiëren";
     Copied "copied" => "Copied", "Gekopieerd";
-    QrAlt "qrAlt" => "QR code for {account}. If you can't scan it, choose \"Can't scan image?\".",
-        "QR-code voor {account}. Als u deze niet kunt scannen, selecteert u \"Kunt u de QR-code niet scannen?\".";
+    // The account name is the server's, and an SVG <title> holds no <bdi>: Unicode's own
+    // isolates (FSI … PDI) keep its bidi controls from reordering the sentence.
+    QrAlt "qrAlt" => "QR code for \u{2068}{account}\u{2069}. If you can't scan it, choose \"Can't scan image?\".",
+        "QR-code voor \u{2068}{account}\u{2069}. Als u deze niet kunt scannen, selecteert u \"Kunt u de QR-code niet scannen?\".";
     OpenInApp "openInApp" => "Open in authenticator app", "Openen in de authenticator-app";
     CodeTitle "codeTitle" => "Enter code", "Code invoeren";
     CodeBody "codeBody" => "Enter the {digits}-digit code shown in the authenticator app.",
@@ -296,6 +299,19 @@ impl I18n {
         })
     }
 
+    /// The text of `key` around a user-provided `name` (its `{name}` placeholder).
+    pub fn named(&self, key: Key, name: &str) -> Named {
+        let text = self.t(key);
+        match text.split_once("{name}") {
+            Some((before, after)) => Named {
+                before: before.to_owned(),
+                name: name.to_owned(),
+                after: after.to_owned(),
+            },
+            None => Named::from(text),
+        }
+    }
+
     /// A small number in words, in this locale (the limit message writes "five").
     pub fn number(&self, n: u32) -> String {
         if self.is_dutch() {
@@ -331,6 +347,34 @@ impl I18n {
         self.fmt(key, &[("detail", detail.unwrap_or_default())])
             .trim_end()
             .to_owned()
+    }
+}
+
+/// A sentence around one user-provided value (a method name, a phone number), kept apart
+/// so that its view puts the value in a `<bdi>`: bidi controls in it (U+202E …) then
+/// cannot reorder the words around it, whichever server sent it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Named {
+    pub before: String,
+    pub name: String,
+    pub after: String,
+}
+
+impl From<String> for Named {
+    /// A sentence without a user-provided value.
+    fn from(before: String) -> Self {
+        Named {
+            before,
+            ..Named::default()
+        }
+    }
+}
+
+impl Named {
+    /// Type-erased: one copy of its rendering for every place that shows one.
+    pub fn view(self) -> AnyView {
+        let name = (!self.name.is_empty()).then(|| view! { <bdi>{self.name}</bdi> });
+        view! { {self.before}{name}{self.after} }.into_any()
     }
 }
 
@@ -428,6 +472,27 @@ mod tests {
             dutch.fmt(Key::StepOf, &[("n", "2"), ("m", "4")]),
             "Stap 2 van 4"
         );
+    }
+
+    #[test]
+    fn named_keeps_the_name_apart_in_any_word_order() {
+        let name = "\u{202E}abc";
+        let en = I18n::default().named(Key::Deleted, name);
+        assert_eq!(
+            (en.before.as_str(), en.name.as_str(), en.after.as_str()),
+            ("", name, " was deleted.")
+        );
+        let locales = HashMap::new();
+        let nl =
+            I18n::resolve(&["nl".into()], &locales, &HashMap::new()).named(Key::DeleteTitle, name);
+        assert_eq!(
+            (nl.name.as_str(), nl.after.as_str()),
+            (name, " verwijderen")
+        );
+        // A host text without the placeholder has no name in it.
+        let overrides = HashMap::from([("deleted".to_owned(), "Gone.".to_owned())]);
+        let host = I18n::resolve(&["en".into()], &locales, &overrides).named(Key::Deleted, name);
+        assert_eq!(host, Named::from("Gone.".to_owned()));
     }
 
     #[test]

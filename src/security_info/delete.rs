@@ -6,7 +6,7 @@ use crate::client::Call;
 use crate::config::Action as HostAction;
 use crate::confirm_dialog::ConfirmDialog;
 use crate::context::{Change, Job, Reply, job_action, use_ctx};
-use crate::i18n::Key;
+use crate::i18n::{Key, Named};
 use leptos::prelude::*;
 use security_info_core::api::{DefaultMethodResponse, Method, SecurityInfo as Info};
 use security_info_core::screens::delete;
@@ -15,7 +15,7 @@ use security_info_core::screens::delete;
 /// the returned view is its confirmation dialog.
 pub fn delete_flow(
     info: Signal<Option<Info>>,
-    notice: RwSignal<String>,
+    notice: RwSignal<Named>,
     action_error: RwSignal<Option<String>>,
     reload: Callback<()>,
 ) -> (Callback<Method>, impl IntoView) {
@@ -61,9 +61,9 @@ pub fn delete_flow(
             };
             let before = info.with_untracked(|i| i.as_ref().and_then(|i| i.default_method.clone()));
             let outcome = delete::deleted(&method, before.as_ref(), answer.default_method);
-            let mut text = ctx.i18n.fmt(Key::Deleted, &[("name", &method.name)]);
+            let mut text = ctx.i18n.named(Key::Deleted, &method.name);
             if outcome.remove_from_app {
-                text = format!("{text} {}", ctx.i18n.t(Key::RemoveFromApp));
+                text.after = format!("{} {}", text.after, ctx.i18n.t(Key::RemoveFromApp));
             }
             notice.set(text);
             if let Some(cb) = &ctx.config().on_delete {
@@ -83,7 +83,7 @@ pub fn delete_flow(
         Signal::derive(move || {
             target.with(|m| {
                 let name = m.as_ref().map(|m| m.name.as_str()).unwrap_or_default();
-                i18n.fmt(Key::DeleteTitle, &[("name", name)])
+                i18n.named(Key::DeleteTitle, name)
             })
         })
     };

@@ -126,7 +126,8 @@ fn method_row(
                 }
                 .into_any()
             } else {
-                view! { <span class="si-method-name">{name.clone()}</span> }.into_any()
+                // `<bdi>`: the name is the user's (or a server's) text.
+                view! { <bdi class="si-method-name">{name.clone()}</bdi> }.into_any()
             }
         }
     };
@@ -175,7 +176,7 @@ fn method_row(
             <div class="si-method-text">
                 {name_view}
                 <span class="si-method-type">{i18n.method_type(method.method_type)}</span>
-                {method.detail.clone().map(|d| view! { <span class="si-method-detail">{d}</span> })}
+                {method.detail.clone().map(|d| view! { <bdi class="si-method-detail">{d}</bdi> })}
                 {sspr_only.then(|| view! { <span class="si-method-note">{i18n.t(Key::SsprOnly)}</span> })}
             </div>
             <div class="si-method-actions">{rename_button} {delete_button}</div>

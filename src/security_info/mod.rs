@@ -12,7 +12,7 @@ use crate::change_default_dialog::{ChangeDefaultDialog, option_label};
 use crate::config::Config;
 use crate::context::{Ctx, Job, job_action, provide_security_info, unique_id};
 use crate::error::ClientError;
-use crate::i18n::Key;
+use crate::i18n::{Key, Named};
 use crate::methods::enrol_dialogs;
 use crate::testids;
 use leptos::prelude::*;
@@ -32,7 +32,7 @@ pub fn SecurityInfo(
 ) -> impl IntoView {
     let ctx = provide_security_info(config);
     let i18n = ctx.i18n.clone();
-    let notice = RwSignal::new(String::new());
+    let notice = RwSignal::new(Named::default());
     let action_error = RwSignal::new(None::<String>);
     let add_open = RwSignal::new(false);
     let adding = RwSignal::new(None::<MethodType>);
@@ -88,7 +88,7 @@ pub fn SecurityInfo(
     let on_added = {
         let ctx = ctx.clone();
         Callback::new(move |m: Method| {
-            notice.set(ctx.i18n.fmt(Key::Added, &[("name", &m.name)]));
+            notice.set(ctx.i18n.named(Key::Added, &m.name));
             if let Some(on_add) = &ctx.config().on_add {
                 on_add(&m);
             }
@@ -98,7 +98,7 @@ pub fn SecurityInfo(
     let on_renamed = {
         let i18n = i18n.clone();
         Callback::new(move |name: String| {
-            notice.set(i18n.fmt(Key::Renamed, &[("name", &name)]));
+            notice.set(i18n.named(Key::Renamed, &name));
             reload.run(());
         })
     };
@@ -111,7 +111,7 @@ pub fn SecurityInfo(
         Callback::new(move |d: Option<DefaultMethod>| {
             if let Some(choice) = &d {
                 let label = methods.with_untracked(|m| option_label(&ctx.i18n, m, choice));
-                notice.set(ctx.i18n.fmt(Key::DefaultChanged, &[("name", &label)]));
+                notice.set(ctx.i18n.named(Key::DefaultChanged, &label));
             }
             if let Some(cb) = &ctx.config().on_default_change {
                 cb(d.as_ref());
@@ -200,7 +200,7 @@ pub fn SecurityInfo(
         >
             {header}
             <p class="si-notice" role="status" aria-live="polite" data-testid=testids::NOTICE>
-                {move || notice.get()}
+                {move || notice.get().view()}
             </p>
             <p class="si-error" role="alert" data-testid=testids::ERROR>{move || action_error.get()}</p>
             {status}
@@ -236,9 +236,10 @@ fn default_line(info: Signal<Option<Info>>, default_open: RwSignal<bool>) -> imp
                 })
             });
             match label {
-                Some(label) => i18n.fmt(Key::DefaultMethod, &[("name", &label)]),
-                None => i18n.t(Key::NoDefaultMethod),
+                Some(label) => i18n.named(Key::DefaultMethod, &label),
+                None => Named::from(i18n.t(Key::NoDefaultMethod)),
             }
+            .view()
         }
     };
     let has_two_step = move || {

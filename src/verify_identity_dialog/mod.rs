@@ -5,7 +5,7 @@ use crate::client::Call;
 use crate::code_input::{CodeInput, refusal_message};
 use crate::context::{Change, Reply, unique_id, use_ctx};
 use crate::dialog::{Dialog, Open};
-use crate::i18n::Key;
+use crate::i18n::{Key, Named};
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::{DefaultMethod, Method, VerifyRequest};
@@ -40,7 +40,7 @@ pub fn VerifyIdentityDialog(
 ) -> impl IntoView {
     let ctx = use_ctx();
     view! {
-        <Dialog open title=ctx.i18n.t(Key::VerifyTitle) testid=testids::VERIFY_DIALOG>
+        <Dialog open title=Named::from(ctx.i18n.t(Key::VerifyTitle)) testid=testids::VERIFY_DIALOG>
             {verify_body(open, methods, default_method, on_verified, purpose)}
         </Dialog>
     }
@@ -113,9 +113,9 @@ fn verify_body(
                     .into_iter()
                     .map(|m| {
                         let id = m.id.clone();
-                        let label = match &m.detail {
-                            Some(d) => format!("{} ({d})", m.name),
-                            None => m.name.clone(),
+                        let label = view! {
+                            <bdi>{m.name}</bdi>
+                            {m.detail.map(|d| view! { " (" <bdi>{d}</bdi> ")" })}
                         };
                         view! {
                             <li>
@@ -145,7 +145,7 @@ fn verify_body(
                     view! { <p>{i18n.t(Key::VerifyUnsupported)}</p> }.into_any()
                 }
                 Some(m) => view! {
-                    <p>{i18n.fmt(Key::VerifyBody, &[("name", &m.name)])}</p>
+                    <p>{i18n.named(Key::VerifyBody, &m.name).view()}</p>
                     <CodeInput
                         code
                         invalid=move || error.with(Option::is_some)

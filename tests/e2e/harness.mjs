@@ -55,8 +55,11 @@ export async function startServer(extraArgs = []) {
     child.stderr.on("data", (chunk) => (output += chunk));
     child.on("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
   });
+  // The portal example's users and their passwords for this run ("portal user: x / y").
+  const portalUsers = [...output.matchAll(/^portal user: (\S+) \/ (\S+)$/gm)].map((m) => ({ user: m[1], password: m[2] }));
   return {
     ...urls,
+    portalUsers,
     output: () => output,
     async stop() {
       child.kill("SIGTERM");
@@ -146,6 +149,22 @@ export async function signIn(page, baseUrl, username, { secret, query = "" } = {
   if (secret) await verify(page, secret, 0);
   await page.locator(byId("security-info")).waitFor();
   await page.locator(byId("add-method")).waitFor();
+}
+
+/** Signs in to the portal example with its first user, unless the page already is. */
+export async function portalSignIn(page, server, { query = "" } = {}) {
+  await page.goto(`${server.portalUrl}/${query}`);
+  const form = page.locator(byId("portal-sign-in-form"));
+  const embed = page.locator(byId("portal-embed"));
+  await Promise.race([form.waitFor(), embed.locator(byId("security-info")).waitFor()]);
+  if (await form.isVisible()) {
+    const { user, password } = server.portalUsers[0];
+    await page.fill(byId("portal-username"), user);
+    await page.fill(byId("portal-password"), password);
+    await page.click(byId("portal-sign-in-submit"));
+  }
+  await embed.locator(byId("security-info")).waitFor();
+  return embed;
 }
 
 /** Answers the "Verify your identity" dialog with a code for `secret`. */

@@ -1,10 +1,45 @@
-// The plain-HTML "existing portal" on a second origin embeds <security-info> through the
-// npm package, with a bearer token: CORS, JWT auth, events and the portal's own CSP.
+// The plain-HTML "existing portal" on a second origin signs in its own users and embeds
+// <security-info> through the npm package, with bearer tokens from its own token endpoint
+// (bound to its session): CORS, JWT auth, events, the portal's own CSP, and axe.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useDemo, byId, enrolTotp, rows, screenshot, waitForCount } from "./harness.mjs";
+import AxeBuilder from "@axe-core/playwright";
+import { useDemo, byId, enrolTotp, portalSignIn, rows, screenshot, waitForCount } from "./harness.mjs";
 
 const demo = useDemo(["--portal-listen", "127.0.0.1:0"]);
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+async function axe(page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  return violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+test("the portal signs in its own users only, and signs out", async () => {
+  // The refused sign-ins below answer 401 on purpose.
+  demo.browser.context.ignoreProblems = /\/session(\/token)?: 401/;
+  const page = await demo.browser.context.newPage();
+  await page.goto(demo.server.portalUrl + "/");
+  await page.locator(byId("portal-sign-in-form")).waitFor();
+  assert.equal(await page.locator(byId("portal-embed")).isVisible(), false, "nothing embedded when signed out");
+  assert.deepEqual(await axe(page), [], "axe on the sign-in form");
+  assert.equal(demo.server.portalUsers.length >= 2, true, "portal users printed at start");
+  // Not a token without a portal session.
+  const anonymous = await page.evaluate(async () => (await fetch("/session/token", { method: "POST", headers: { "x-security-info-csrf": "1" } })).status);
+  assert.equal(anonymous, 401);
+
+  // The main demo's password users are not portal users.
+  await page.fill(byId("portal-username"), "bob");
+  await page.fill(byId("portal-password"), "bob-demo-password");
+  await page.click(byId("portal-sign-in-submit"));
+  await page.locator(byId("portal-error"), { hasText: "Wrong email or password." }).waitFor();
+
+  await portalSignIn(page, demo.server);
+  assert.equal(await page.locator(byId("portal-user")).textContent(), demo.server.portalUsers[0].user);
+  await page.click(byId("portal-sign-out"));
+  await page.locator(byId("portal-sign-in-form")).waitFor();
+  demo.browser.context.ignoreProblems = undefined;
+  assert.deepEqual(demo.browser.context.problems, []);
+});
 
 test("the embedded component works end to end inside the portal", async () => {
   const page = await demo.browser.context.newPage();
@@ -14,9 +49,9 @@ test("the embedded component works end to end inside the portal", async () => {
   assert.match(csp, /style-src 'self'/);
   assert.notEqual(new URL(demo.server.portalUrl).port, new URL(demo.server.url).port, "another origin");
 
-  const embed = page.locator(byId("portal-embed"));
-  await embed.locator(byId("security-info")).waitFor();
+  const embed = await portalSignIn(page, demo.server);
   await embed.locator(byId("empty")).waitFor();
+  assert.deepEqual(await axe(page), [], "axe on the signed-in portal");
   // The portal's own chrome is still there around it.
   assert.equal(await page.locator(".portal-nav a[aria-current=page]").textContent(), "Security info");
 
@@ -32,8 +67,7 @@ test("bad options are reported as a TypeError naming the option", async () => {
   // The two mounts below point at "/nowhere" on purpose; their 404s are not a problem.
   demo.browser.context.ignoreProblems = /\/nowhere\//;
   const page = await demo.browser.context.newPage();
-  await page.goto(demo.server.portalUrl + "/");
-  await page.locator(byId("security-info")).waitFor();
+  await portalSignIn(page, demo.server);
   const errors = await page.evaluate(async () => {
     const { mount } = await import("/security-info/security-info.js");
     const host = document.createElement("div");
@@ -76,9 +110,7 @@ test("bad options are reported as a TypeError naming the option", async () => {
 
 test("the custom element follows attribute changes and cleans up when removed", async () => {
   const page = await demo.browser.context.newPage();
-  await page.goto(demo.server.portalUrl + "/");
-  const embed = page.locator(byId("portal-embed"));
-  await embed.locator(byId("security-info")).waitFor();
+  const embed = await portalSignIn(page, demo.server);
   await page.evaluate(() => document.querySelector("security-info").setAttribute("locale", "nl"));
   await embed.locator(byId("security-info"), { hasText: "Beveiligingsgegevens" }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), "en", "host <html lang> untouched");

@@ -1,32 +1,59 @@
-// The portal's own script: where the API lives comes from the portal's configuration,
-// and a bearer token from the portal's token endpoint (in this demo: the reference
-// server's demo-only token endpoint, for the portal's signed-in user).
-const config = await (await fetch("/config.json")).json();
-const element = document.querySelector("security-info");
-document.querySelector("[data-testid=portal-user]").textContent = config.user;
+// The portal's own script. The portal signs in its own users (its session is an HttpOnly
+// cookie on this origin) and gets short-lived bearer tokens for the signed-in user from
+// its own token endpoint; where the API lives comes from the portal's configuration.
+// State changes send the anti-forgery header, which another origin cannot add here.
+const CSRF = { "x-security-info-csrf": "1" };
+const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
 
-let cached = null;
-async function getToken() {
-  if (cached && cached.expires > Date.now() + 30_000) return cached.token;
-  const response = await fetch(`${config.apiBase}/demo/token`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ sub: config.user }),
+const config = await (await fetch("/config.json")).json();
+const session = await (await fetch("/session")).json();
+
+if (session) {
+  $("portal-user").textContent = session.user;
+  $("portal-account").hidden = false;
+  $("portal-signed-in").hidden = false;
+  $("portal-sign-out").addEventListener("click", async () => {
+    await fetch("/session", { method: "DELETE", headers: CSRF });
+    location.reload();
   });
-  if (!response.ok) return null;
-  const { token } = await response.json();
-  cached = { token, expires: Date.now() + 5 * 60_000 };
-  return token;
+  embed($("portal-embed"));
+} else {
+  $("portal-sign-in").hidden = false;
+  $("portal-sign-in-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const response = await fetch("/session", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...CSRF },
+      body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
+    });
+    if (response.ok) {
+      location.reload();
+    } else {
+      $("portal-error").textContent =
+        response.status === 401 ? "Wrong email or password." : "Signing in failed; try again.";
+    }
+  });
 }
 
-const params = new URLSearchParams(location.search);
-if (params.has("locale")) element.setAttribute("locale", params.get("locale"));
-if (params.has("theme")) element.setAttribute("theme", params.get("theme"));
-element.setAttribute("base-url", config.apiBase);
-element.getToken = getToken;
-for (const name of ["method-added", "method-deleted", "default-changed"]) {
-  element.addEventListener(`security-info:${name}`, (event) => {
-    document.body.dataset.lastEvent = `${name}`;
-    console.info(`security-info:${name}`, event.detail);
-  });
+function embed(element) {
+  let cached = null;
+  async function getToken() {
+    if (cached && cached.expiresAt * 1000 > Date.now() + 30_000) return cached.token;
+    const response = await fetch("/session/token", { method: "POST", headers: CSRF });
+    if (!response.ok) return null;
+    cached = await response.json();
+    return cached.token;
+  }
+  const params = new URLSearchParams(location.search);
+  if (params.has("locale")) element.setAttribute("locale", params.get("locale"));
+  if (params.has("theme")) element.setAttribute("theme", params.get("theme"));
+  element.setAttribute("base-url", config.apiBase);
+  element.getToken = getToken;
+  for (const name of ["method-added", "method-deleted", "default-changed"]) {
+    element.addEventListener(`security-info:${name}`, (event) => {
+      document.body.dataset.lastEvent = `${name}`;
+      console.info(`security-info:${name}`, event.detail);
+    });
+  }
 }

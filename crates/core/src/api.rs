@@ -213,30 +213,6 @@ pub struct Session {
     pub default_method: Option<DefaultMethod>,
 }
 
-/// `POST {base}/demo/token` body: the reference server's demo mode mints a bearer token
-/// for any subject, so tests and the demo portal page can act as a fresh user. The
-/// endpoint does not exist outside demo mode.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DemoTokenRequest {
-    /// The user (JWT `sub`); created on first sight.
-    pub sub: String,
-    /// Also grant the administrator role.
-    #[serde(default)]
-    pub admin: bool,
-}
-
-/// `POST {base}/demo/token` answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct DemoTokenResponse {
-    /// An HS256 JWT for `Authorization: Bearer`.
-    pub token: String,
-    pub expires_at: i64,
-}
-
 /// The stable error codes of the contract, each with its HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -67,7 +67,7 @@ impl FromRequestParts<AppState> for Caller {
             .await?
             .filter(|s| s.authenticated == 1)
             .ok_or(ApiError::Unauthenticated)?;
-        require_csrf(&parts.method, &parts.headers, &state.config)?;
+        require_csrf(&parts.method, &parts.headers, &state.config.cors_origins)?;
         let user = store::user_by_id(&mut conn, &session.user_id).await?;
         Ok(Caller {
             user,
@@ -81,14 +81,18 @@ impl FromRequestParts<AppState> for Caller {
 /// Cookie-authenticated changes must carry the CSRF header (a cross-site form cannot
 /// set it, and a cross-origin script needs CORS consent to) and come from the page's own
 /// origin or one allowed through CORS, as the browser reports it.
-pub fn require_csrf(method: &Method, headers: &HeaderMap, config: &Config) -> ApiResult<()> {
+pub fn require_csrf(
+    method: &Method,
+    headers: &HeaderMap,
+    cors_origins: &[String],
+) -> ApiResult<()> {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
     }
     let has_header = headers
         .get(security_info_core::api::CSRF_HEADER)
         .is_some_and(|v| !v.is_empty());
-    if has_header && from_allowed_origin(headers, &config.cors_origins) {
+    if has_header && from_allowed_origin(headers, cors_origins) {
         Ok(())
     } else {
         Err(ApiError::Csrf)
@@ -155,13 +159,18 @@ pub async fn rotate_session(
 }
 
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, SESSION_COOKIE)
+}
+
+/// The value of the cookie `name` (also the demo portal's own session cookie).
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| value.to_owned())
         .filter(|v| !v.is_empty() && v.len() <= 128)
 }

@@ -159,7 +159,7 @@ pub struct Settings {
     /// Key file used when no key is given (created on first start).
     #[arg(long, env = "SECURITY_INFO_KEY_FILE", global = true)]
     pub key_file: Option<PathBuf>,
-    /// Demo mode: seed demo users and offer `POST {base}/demo/token`.
+    /// Demo mode: seed the demo's password users and offer their sign-in.
     #[arg(long, env = "SECURITY_INFO_DEMO", num_args = 0..=1, default_missing_value = "true")]
     pub demo: Option<bool>,
     /// Largest accepted request body in bytes.

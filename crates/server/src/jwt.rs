@@ -1,5 +1,5 @@
 //! Bearer JWTs from the host portal (HS256, RS256, ES256, or a JWKS), and in demo mode
-//! the tokens of the demo token endpoint.
+//! the tokens the demo portal example mints for its signed-in users.
 
 use crate::config::Config;
 use crate::error::ApiError;
@@ -51,7 +51,7 @@ pub struct JwtVerifier {
     jwks: Option<Jwks>,
     issuer: Option<String>,
     audience: Option<String>,
-    /// Demo mode only: the key that signs `POST {base}/demo/token` answers.
+    /// Demo mode only: the key that signs the demo portal's tokens.
     demo_key: Option<EncodingKey>,
 }
 
@@ -170,15 +170,11 @@ impl JwtVerifier {
         Ok(data.claims)
     }
 
-    /// Demo mode: a token for `sub`, valid for an hour from `now`.
-    pub fn mint_demo(
-        &self,
-        sub: &str,
-        admin_role: Option<&str>,
-        now: i64,
-    ) -> Result<(String, i64), ApiError> {
+    /// Demo mode: a token for `sub` without any role, valid for five minutes from `now`
+    /// (the demo portal's page asks for a new one when it runs out).
+    pub fn mint_demo(&self, sub: &str, now: i64) -> Result<(String, i64), ApiError> {
         let key = self.demo_key.as_ref().ok_or(ApiError::NotFound)?;
-        let exp = now + 3600;
+        let exp = now + 300;
         let claims = Claims {
             sub: sub.to_owned(),
             exp,
@@ -186,7 +182,7 @@ impl JwtVerifier {
             aud: self.audience.clone().map(serde_json::Value::String),
             email: None,
             preferred_username: Some(sub.to_owned()),
-            roles: admin_role.map(|r| vec![r.to_owned()]).unwrap_or_default(),
+            roles: Vec::new(),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, key)?;
         Ok((token, exp))

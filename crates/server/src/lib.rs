@@ -7,7 +7,7 @@
 //!   (the encryption key's check value and rotation)
 //! - `state` (`AppState`), then `auth` (who calls) and `verify` (codes under rate limits)
 //! - areas, each with its own `router()`: `methods` (one submodule per method type),
-//!   `step_up`, `session`, `admin`, `demo`, `portal`
+//!   `step_up`, `session`, `admin`, `portal`; and `demo` (seeding)
 //! - this root: the full router ([`app`]) and [`serve`].
 
 pub mod admin;
@@ -99,7 +99,7 @@ fn api_router(config: &Config) -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .routes(routes!(health));
     if config.demo {
-        router.merge(session::router()).merge(demo::router())
+        router.merge(session::router())
     } else {
         router
     }
@@ -171,10 +171,14 @@ pub async fn serve(mut state: AppState) -> std::io::Result<()> {
             config.cors_origins.push(portal_url.clone());
             state.config = Arc::new(config);
             let api_base = format!("{url}{}", state.config.base_path);
+            let users = portal::users().map_err(std::io::Error::other)?;
+            for user in &users {
+                println!("portal user: {} / {}", user.subject, user.password);
+            }
             Some((
                 portal_listener,
                 portal_url,
-                portal::router(&portal, &api_base),
+                portal::router(&portal, &api_base, &state, users),
             ))
         }
         None => None,

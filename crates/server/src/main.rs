@@ -56,10 +56,6 @@ async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error:
         for (name, password) in demo::DEMO_USERS {
             println!("demo user: {name} / {password}");
         }
-        println!(
-            "demo token endpoint: POST {}/demo/token {{\"sub\": \"…\"}}",
-            state.config.base_path
-        );
     }
     security_info_server::serve(state).await?;
     Ok(())

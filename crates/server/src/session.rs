@@ -64,7 +64,7 @@ async fn sign_in(
     headers: HeaderMap,
     Json(request): Json<SignInRequest>,
 ) -> ApiResult<Response> {
-    require_csrf(&method, &headers, &state.config)?;
+    require_csrf(&method, &headers, &state.config.cors_origins)?;
     let now = security_info_core::unix_now();
     if !valid_subject(&request.username) || request.password.len() > 1024 {
         return Err(ApiError::Validation(
@@ -152,7 +152,7 @@ async fn verify(
     let session = store::session(&mut conn, &id_hash, now)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    require_csrf(&method, &headers, &state.config)?;
+    require_csrf(&method, &headers, &state.config.cors_origins)?;
     let user = store::user_by_id(&mut conn, &session.user_id).await?;
     drop(conn);
     let cookie = if session.authenticated == 0 {
@@ -208,7 +208,7 @@ async fn sign_out(
     method: Method,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    require_csrf(&method, &headers, &state.config)?;
+    require_csrf(&method, &headers, &state.config.cors_origins)?;
     if let Some(c) = session_cookie(&headers) {
         let mut conn = state.db.pool.acquire().await?;
         store::delete_session(&mut conn, &sha256_hex(&c)).await?;

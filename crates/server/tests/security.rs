@@ -310,7 +310,9 @@ async fn generated_key_file_is_private_and_reused() {
 #[tokio::test]
 async fn no_secret_code_or_token_in_database_or_logs() {
     let db = TestDb::new().await;
-    let srv = Server::start_with(Options::new(&db).arg("--demo")).await;
+    let srv =
+        Server::start_with(Options::new(&db).args(&["--demo", "--portal-listen", "127.0.0.1:0"]))
+            .await;
     let t = token(&user("wim"));
     let mut m = srv.enroll(&t, "app").await;
     let enrol_code = m.code_at_step(*m.used.iter().next().expect("step"));
@@ -342,16 +344,34 @@ async fn no_secret_code_or_token_in_database_or_logs() {
         .and_then(|v| v.split_once('='))
         .map(|(_, v)| v.to_owned())
         .expect("cookie");
-    let demo = srv
-        .call(
-            Method::POST,
-            "/demo/token",
-            None,
-            Some(json!({"sub": "xena"})),
-        )
-        .await;
-    let demo_token = demo.body["token"].as_str().expect("token").to_owned();
-    srv.get("/me/security-info", &demo_token).await;
+    let portal = srv.portal().await;
+    let (portal_user, portal_password) = portal.users.first().cloned().expect("portal user");
+    let r = browser
+        .post(format!("{}/session", portal.url))
+        .header(security_info_core::api::CSRF_HEADER, "1")
+        .json(&json!({"username": portal_user, "password": portal_password}))
+        .send()
+        .await
+        .expect("portal sign in");
+    let portal_cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .and_then(|v| v.split_once('='))
+        .map(|(_, v)| v.to_owned())
+        .expect("portal cookie");
+    let r = browser
+        .post(format!("{}/session/token", portal.url))
+        .header(security_info_core::api::CSRF_HEADER, "1")
+        .send()
+        .await
+        .expect("portal token");
+    let portal_token = Response::from(r).await.body["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    srv.get("/me/security-info", &portal_token).await;
     // Let the server finish writing its logs.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 
@@ -363,8 +383,9 @@ async fn no_secret_code_or_token_in_database_or_logs() {
         ("the enrolment code", enrol_code.as_str()),
         ("the step-up code", step_code.as_str()),
         ("the bearer token", t.as_str()),
-        ("the demo token", demo_token.as_str()),
+        ("the portal's token", portal_token.as_str()),
         ("the session cookie", session_cookie.as_str()),
+        ("the portal's session cookie", portal_cookie.as_str()),
         ("the demo password", "bob-demo-password"),
     ];
     let stored = db.dump().await;
@@ -382,4 +403,197 @@ async fn no_secret_code_or_token_in_database_or_logs() {
         logs.contains("authenticator added"),
         "logs are written at all"
     );
+}
+
+/// Issue 10, point 1: anyone reaching a demo server asked `POST {base}/demo/token` for a
+/// token of a seeded password user with the admin role. A 20-way anonymous burst must
+/// mint no token at all (before the fix: 20 of 20, each listing and deleting Bob's
+/// methods and reaching the admin API).
+#[tokio::test]
+async fn anonymous_demo_token_requests_get_nothing() {
+    let db = TestDb::new().await;
+    let srv = Server::start_with(Options::new(&db).arg("--demo")).await;
+    // Bob's own method, added as Bob (a test token signed with the configured secret).
+    let bob = token("bob");
+    let victim = srv.enroll(&bob, "Bob's phone").await;
+    const BURST: usize = 20;
+    let answers = futures::future::join_all((0..BURST).map(|_| {
+        srv.call(
+            Method::POST,
+            "/demo/token",
+            None,
+            Some(json!({"sub": "bob", "admin": true})),
+        )
+    }))
+    .await;
+    let mut minted = 0;
+    let mut read_bobs_methods = 0;
+    let mut reached_admin = 0;
+    for answer in &answers {
+        let Some(stolen) = answer.body["token"].as_str() else {
+            answer.assert_problem(404, "not-found");
+            continue;
+        };
+        minted += 1;
+        let info = srv.get("/me/security-info", stolen).await;
+        if info.body["methods"].to_string().contains(&victim.id) {
+            read_bobs_methods += 1;
+        }
+        if srv.get("/admin/users/bob/methods", stolen).await.status == StatusCode::OK {
+            reached_admin += 1;
+        }
+    }
+    assert_eq!(
+        (minted, read_bobs_methods, reached_admin),
+        (0, 0, 0),
+        "tokens minted / reading Bob's methods / reaching the admin API, of {BURST}"
+    );
+    // Bob's method is still there.
+    let info = srv.security_info(&bob).await;
+    assert!(info["methods"].to_string().contains(&victim.id));
+}
+
+/// The claims of a token, read without checking it (the test looks at what was minted).
+fn claims_of(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON claims")
+}
+
+/// Issue 10, point 1 (what replaces the endpoint): the portal example mints tokens on its
+/// own origin, only for the user signed in to a portal session, never with a role and
+/// never for the demo's password users, whatever the request asks for.
+#[tokio::test]
+async fn portal_tokens_only_for_the_portal_session_user() {
+    let db = TestDb::new().await;
+    let srv =
+        Server::start_with(Options::new(&db).args(&["--demo", "--portal-listen", "127.0.0.1:0"]))
+            .await;
+    let portal = srv.portal().await;
+    let (carol, password) = portal.users.first().cloned().expect("a portal user");
+    let session_url = format!("{}/session", portal.url);
+    let token_url = format!("{}/session/token", portal.url);
+    let ask = json!({"sub": "bob", "admin": true});
+    const BURST: usize = 20;
+
+    // No portal session: a burst of anonymous requests mints nothing.
+    let anonymous = reqwest::Client::new();
+    let answers = futures::future::join_all((0..BURST).map(|_| {
+        anonymous
+            .post(&token_url)
+            .header(CSRF, "1")
+            .json(&ask)
+            .send()
+    }))
+    .await;
+    let refused = answers
+        .into_iter()
+        .map(|a| a.expect("answer").status())
+        .filter(|s| *s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert_eq!(refused, BURST, "anonymous token requests refused with 401");
+
+    // The demo's password users are not portal users, even with their own passwords.
+    for (name, demo_password) in [
+        ("alice", "alice-demo-password"),
+        ("bob", "bob-demo-password"),
+    ] {
+        let r = anonymous
+            .post(&session_url)
+            .header(CSRF, "1")
+            .json(&json!({"username": name, "password": demo_password}))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{name}");
+    }
+
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let credentials = json!({"username": carol, "password": password});
+    // Sign-in is a state change: without the CSRF header a cross-site form gets nowhere.
+    let r = browser
+        .post(&session_url)
+        .json(&credentials)
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let wrong = json!({"username": carol, "password": "wrong"});
+    let r = browser
+        .post(&session_url)
+        .header(CSRF, "1")
+        .json(&wrong)
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let r = browser
+        .post(&session_url)
+        .header(CSRF, "1")
+        .json(&credentials)
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(r.status(), StatusCode::OK);
+    let set_cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(set_cookie.starts_with("portal_session="), "{set_cookie}");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
+    let r = browser.post(&token_url).send().await.expect("token");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "no CSRF header");
+
+    // A burst from the session, each asking for Bob as an administrator: every token is
+    // Carol's, without a role, short-lived.
+    let answers = futures::future::join_all((0..BURST).map(|_| {
+        let request = browser.post(&token_url).header(CSRF, "1").json(&ask);
+        async move { Response::from(request.send().await.expect("token")).await }
+    }))
+    .await;
+    let now = security_info_core::unix_now() as i64;
+    let mut for_carol = 0;
+    for answer in &answers {
+        assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+        let claims = claims_of(answer.body["token"].as_str().expect("token"));
+        assert!(claims["roles"].is_null(), "no role: {claims}");
+        let lifetime = claims["exp"].as_i64().expect("exp") - now;
+        assert!((0..=300).contains(&lifetime), "lifetime {lifetime}");
+        if claims["sub"] == carol.as_str() {
+            for_carol += 1;
+        }
+    }
+    assert_eq!(for_carol, BURST, "tokens minted for the session's user");
+    let carols = answers[0].body["token"].as_str().expect("token").to_owned();
+    assert_eq!(
+        srv.get("/me/security-info", &carols).await.status,
+        StatusCode::OK
+    );
+    srv.get("/admin/users/bob/methods", &carols)
+        .await
+        .assert_problem(403, "forbidden");
+
+    // Signed out, the session mints nothing more.
+    let r = browser
+        .delete(&session_url)
+        .header(CSRF, "1")
+        .send()
+        .await
+        .expect("sign out");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = browser
+        .post(&token_url)
+        .header(CSRF, "1")
+        .send()
+        .await
+        .expect("token");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 }

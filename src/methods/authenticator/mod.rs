@@ -16,7 +16,7 @@ use crate::client::Call;
 use crate::code_input::refusal_message;
 use crate::context::{Change, Reply, browser_now, unique_id, use_ctx};
 use crate::dialog::{Dialog, Open};
-use crate::i18n::Key;
+use crate::i18n::{Key, Named};
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::Secret;
@@ -77,7 +77,7 @@ pub fn AuthenticatorWizard(
 ) -> impl IntoView {
     let ctx = use_ctx();
     view! {
-        <Dialog open title=ctx.i18n.t(Key::WizardTitle) testid=testids::WIZARD>
+        <Dialog open title=Named::from(ctx.i18n.t(Key::WizardTitle)) testid=testids::WIZARD>
             {wizard_body(open, product, on_added, on_other_method, other_app)}
         </Dialog>
     }

@@ -244,6 +244,29 @@ impl Server {
         self.logs.lock().expect("logs").clone()
     }
 
+    /// The demo portal of a server started with `--portal-listen`: its URL and its
+    /// users with this run's passwords, as printed at start.
+    pub async fn portal(&self) -> Portal {
+        for _ in 0..100 {
+            let logs = self.logs();
+            let url = logs
+                .lines()
+                .find_map(|l| l.strip_prefix("demo portal on "))
+                .map(|u| u.trim().replace("localhost", "127.0.0.1"));
+            if let Some(url) = url {
+                let users = logs
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("portal user: "))
+                    .filter_map(|l| l.split_once(" / "))
+                    .map(|(user, password)| (user.to_owned(), password.trim().to_owned()))
+                    .collect();
+                return Portal { url, users };
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no portal URL in the output:\n{}", self.logs());
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
@@ -262,6 +285,12 @@ impl Server {
         }
         false
     }
+}
+
+pub struct Portal {
+    pub url: String,
+    /// (subject, password)
+    pub users: Vec<(String, String)>,
 }
 
 impl Api for Server {
