@@ -6,6 +6,7 @@ use security_info_core::methods::MethodType;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(name = "security-info-server", version, about)]
@@ -124,6 +125,16 @@ pub struct Settings {
     /// Required JWT `aud`.
     #[arg(long, env = "SECURITY_INFO_JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
+    /// Accept tokens for any audience (no `aud` check); the issuer is still required.
+    #[arg(long, env = "SECURITY_INFO_JWT_ALLOW_ANY_AUDIENCE", num_args = 0..=1, default_missing_value = "true")]
+    pub jwt_allow_any_audience: Option<bool>,
+    /// Seconds of clock difference tolerated on a token's `exp` and `nbf`.
+    #[arg(long, env = "SECURITY_INFO_JWT_LEEWAY")]
+    pub jwt_leeway: Option<u64>,
+    /// Least seconds between two JWKS fetches (a token with an unknown `kid` refetches
+    /// the key set at most this often).
+    #[arg(long, env = "SECURITY_INFO_JWKS_REFRESH")]
+    pub jwks_refresh: Option<u64>,
     /// Role (in the JWT `roles` claim) that may use the admin API.
     #[arg(long, env = "SECURITY_INFO_ADMIN_ROLE")]
     pub admin_role: Option<String>,
@@ -154,6 +165,22 @@ pub struct Settings {
     /// Mark the session cookie `Secure` (serve over HTTPS).
     #[arg(long, env = "SECURITY_INFO_COOKIE_SECURE", num_args = 0..=1, default_missing_value = "true")]
     pub cookie_secure: Option<bool>,
+    /// Seconds a client has to send a request's headers (from its first byte, or from
+    /// connecting).
+    #[arg(long, env = "SECURITY_INFO_HEADER_TIMEOUT")]
+    pub header_timeout: Option<u64>,
+    /// Seconds a request body may pause between two pieces.
+    #[arg(long, env = "SECURITY_INFO_BODY_TIMEOUT")]
+    pub body_timeout: Option<u64>,
+    /// Seconds a kept-alive connection may stay idle between requests.
+    #[arg(long, env = "SECURITY_INFO_IDLE_TIMEOUT")]
+    pub idle_timeout: Option<u64>,
+    /// Most client connections open at once (both listeners together); more wait.
+    #[arg(long, env = "SECURITY_INFO_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Seconds requests in flight get to finish after Ctrl-C or SIGTERM.
+    #[arg(long, env = "SECURITY_INFO_SHUTDOWN_TIMEOUT")]
+    pub shutdown_timeout: Option<u64>,
     /// Log format: text or json.
     #[arg(long, env = "SECURITY_INFO_LOG_FORMAT")]
     pub log_format: Option<String>,
@@ -205,6 +232,9 @@ pub struct Config {
     pub jwks_url: Option<String>,
     pub jwt_issuer: Option<String>,
     pub jwt_audience: Option<String>,
+    pub jwt_allow_any_audience: bool,
+    pub jwt_leeway: u64,
+    pub jwks_refresh: Duration,
     pub admin_role: String,
     pub encryption_key: Option<String>,
     pub key_file: PathBuf,
@@ -214,6 +244,17 @@ pub struct Config {
     pub session_ttl: u32,
     pub cookie_secure: bool,
     pub log_format: String,
+    pub limits: ConnectionLimits,
+}
+
+/// What a client connection may cost: time per phase, and how many at once.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub max_connections: usize,
+    pub shutdown_timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -234,6 +275,9 @@ pub enum ConfigError {
     BasePath(String),
     #[error("log-format must be text or json, not {0:?}")]
     LogFormat(String),
+    /// Zero would not mean "no limit" but "nothing gets through", or the opposite: refused.
+    #[error("{0} must be at least 1")]
+    AtLeastOne(&'static str),
 }
 
 const DEFAULT_QUESTIONS: [&str; 6] = [
@@ -279,6 +323,9 @@ impl Settings {
             jwks_url,
             jwt_issuer,
             jwt_audience,
+            jwt_allow_any_audience,
+            jwt_leeway,
+            jwks_refresh,
             admin_role,
             encryption_key,
             key_file,
@@ -287,7 +334,12 @@ impl Settings {
             enrollment_ttl,
             session_ttl,
             cookie_secure,
-            log_format
+            log_format,
+            header_timeout,
+            body_timeout,
+            idle_timeout,
+            max_connections,
+            shutdown_timeout
         )
     }
 
@@ -333,6 +385,48 @@ impl Settings {
         if log_format != "text" && log_format != "json" {
             return Err(ConfigError::LogFormat(log_format));
         }
+        let at_least_one = |value: Option<u64>, default: u64, name: &'static str| match value {
+            Some(0) => Err(ConfigError::AtLeastOne(name)),
+            other => Ok(other.unwrap_or(default)),
+        };
+        let limits = ConnectionLimits {
+            header_timeout: Duration::from_secs(at_least_one(
+                settings.header_timeout,
+                10,
+                "header-timeout",
+            )?),
+            body_timeout: Duration::from_secs(at_least_one(
+                settings.body_timeout,
+                30,
+                "body-timeout",
+            )?),
+            idle_timeout: Duration::from_secs(at_least_one(
+                settings.idle_timeout,
+                60,
+                "idle-timeout",
+            )?),
+            // Below the usual limit of 1,024 descriptors, leaving room for the database,
+            // the listeners and the JWKS client.
+            max_connections: match settings.max_connections {
+                Some(0) => return Err(ConfigError::AtLeastOne("max-connections")),
+                other => other.unwrap_or(512),
+            },
+            shutdown_timeout: Duration::from_secs(at_least_one(
+                settings.shutdown_timeout,
+                10,
+                "shutdown-timeout",
+            )?),
+        };
+        let demo = settings.demo.unwrap_or(false);
+        // The demo mints its own tokens: it names itself as their issuer and audience.
+        let jwt_issuer = settings
+            .jwt_issuer
+            .filter(|s| !s.is_empty())
+            .or_else(|| demo.then(|| "security-info-demo".to_owned()));
+        let jwt_audience = settings
+            .jwt_audience
+            .filter(|s| !s.is_empty())
+            .or_else(|| demo.then(|| "security-info".to_owned()));
         Ok(Config {
             listen: settings
                 .listen
@@ -344,7 +438,7 @@ impl Settings {
             static_dir: settings.static_dir,
             portal: settings
                 .portal_listen
-                .filter(|_| settings.demo.unwrap_or(false))
+                .filter(|_| demo)
                 .map(|listen| PortalConfig {
                     listen,
                     dir: settings.portal_dir.unwrap_or_else(|| "www/portal".into()),
@@ -376,16 +470,24 @@ impl Settings {
             jwt_rs256_key: settings.jwt_rs256_key,
             jwt_es256_key: settings.jwt_es256_key,
             jwks_url: settings.jwks_url,
-            jwt_issuer: settings.jwt_issuer,
-            jwt_audience: settings.jwt_audience,
+            jwt_issuer,
+            jwt_audience,
+            jwt_allow_any_audience: settings.jwt_allow_any_audience.unwrap_or(false),
+            jwt_leeway: settings.jwt_leeway.unwrap_or(30),
+            jwks_refresh: Duration::from_secs(at_least_one(
+                settings.jwks_refresh,
+                30,
+                "jwks-refresh",
+            )?),
             admin_role: settings.admin_role.unwrap_or_else(|| "admin".to_owned()),
             encryption_key: settings.encryption_key.filter(|s| !s.is_empty()),
-            demo: settings.demo.unwrap_or(false),
+            demo,
             body_limit: settings.body_limit.unwrap_or(16 * 1024),
             enrollment_ttl: settings.enrollment_ttl.unwrap_or(600),
             session_ttl: settings.session_ttl.unwrap_or(8 * 3600),
             cookie_secure: settings.cookie_secure.unwrap_or(false),
             log_format,
+            limits,
         })
     }
 }
