@@ -235,7 +235,7 @@ impl Load {
             .cookie_store(true)
             .build()
             .expect("client");
-        let credentials = if round % 3 == 0 {
+        let credentials = if round.is_multiple_of(3) {
             json!({"username": "alice", "password": "wrong"})
         } else {
             json!({"username": "bob", "password": "bob-demo-password"})
@@ -264,7 +264,7 @@ impl Load {
                 while Instant::now() < until {
                     // One user guesses codes; the others keep their code checks.
                     load.round(&t, round, worker == 1).await;
-                    if worker == 0 && round % 5 == 0 {
+                    if worker == 0 && round.is_multiple_of(5) {
                         if sign_ins {
                             load.sign_in(round).await;
                         } else {
