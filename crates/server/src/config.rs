@@ -169,7 +169,7 @@ pub struct Settings {
     /// connecting).
     #[arg(long, env = "SECURITY_INFO_HEADER_TIMEOUT")]
     pub header_timeout: Option<u64>,
-    /// Seconds a request body may pause between two pieces.
+    /// Seconds a request body has to arrive, from the end of the headers.
     #[arg(long, env = "SECURITY_INFO_BODY_TIMEOUT")]
     pub body_timeout: Option<u64>,
     /// Seconds a kept-alive connection may stay idle between requests.

@@ -8,10 +8,11 @@
 //! - waiting for a request's headers, from connecting or from the first byte after the
 //!   previous response: closed after `header_timeout`;
 //! - a request in flight, from its parsed headers until its response is written: no
-//!   connection timeout. The body has `body_timeout` between two of its pieces; the
-//!   response may take as long as it needs, so a long-lived response (an event stream)
-//!   is never cut — it sends its own heartbeats (axum's `Sse::keep_alive`) so proxies
-//!   keep it open, and nothing else is needed to exempt it;
+//!   connection timeout. Its body must arrive within `body_timeout` of the headers (a
+//!   whole-body deadline: a timeout between pieces would let a body trickle in a byte at
+//!   a time for hours); the response may take as long as it needs, so a long-lived
+//!   response (an event stream) is never cut — it sends its own heartbeats (axum's
+//!   `Sse::keep_alive`) so proxies keep it open, and nothing else is needed to exempt it;
 //! - idle between requests: closed after `idle_timeout`.
 //!
 //! hyper's own `header_read_timeout` is not used: its clock also runs while a kept-alive
@@ -25,6 +26,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
+use hyper::body::{Body as HttpBody, Frame, SizeHint};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -37,7 +39,6 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
-use tower_http::timeout::TimeoutBody;
 
 /// Serves `app` on `listener` until `stop` completes, then lets the requests in flight
 /// finish for at most `shutdown_timeout`. Each connection holds one of `permits` (shared
@@ -112,7 +113,7 @@ async fn accept_failed(e: std::io::Error) {
 
 /// The router as the connection's service: tells the clock when a request starts and
 /// when its response has been written (or dropped), gives the handlers the client
-/// address, and bounds the pauses in the request body.
+/// address, and gives the request body its deadline.
 fn service(
     app: Router,
     remote: SocketAddr,
@@ -126,8 +127,8 @@ fn service(
 > + Clone {
     let service = move |request: hyper::Request<Incoming>| {
         let in_flight = InFlight::start(clock.clone());
-        let mut request =
-            request.map(|body| Body::new(TimeoutBody::new(limits.body_timeout, body)));
+        let expires = tokio::time::sleep(limits.body_timeout);
+        let mut request = request.map(|body| Body::new(Deadline { body, expires }));
         request.extensions_mut().insert(ConnectInfo(remote));
         let response = tower::ServiceExt::oneshot(app.clone(), request);
         async move {
@@ -142,6 +143,51 @@ fn service(
         }
     };
     hyper::service::service_fn(service)
+}
+
+pin_project_lite::pin_project! {
+    /// A request body that fails once its deadline has passed; the handler's extractor
+    /// then answers 400, and hyper closes the connection since the body was not read.
+    struct Deadline<B> {
+        #[pin]
+        body: B,
+        #[pin]
+        expires: tokio::time::Sleep,
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the request body did not arrive in time")]
+struct BodyTimedOut;
+
+impl<B: HttpBody> HttpBody for Deadline<B>
+where
+    B::Error: Into<axum::BoxError>,
+{
+    type Data = B::Data;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let this = self.project();
+        if let Poll::Ready(frame) = this.body.poll_frame(cx) {
+            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
+        }
+        match this.expires.poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(BodyTimedOut.into()))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// Runs one connection until it ends, its phase's deadline passes (then dropping it

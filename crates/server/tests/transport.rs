@@ -117,6 +117,48 @@ async fn slow_bodies_are_closed_after_the_body_timeout() {
 }
 
 #[tokio::test]
+async fn trickled_bodies_are_closed_after_the_body_timeout() {
+    let db = TestDb::new().await;
+    let srv = server(&db, &[("BODY_TIMEOUT", "1"), ("HEADER_TIMEOUT", "60")]).await;
+    let mut stream = connect(&srv).await;
+    let request = format!(
+        "POST /api/me/methods/totp/start HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+        token(&user("tia"))
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    // One byte every 300 ms: never a pause as long as the timeout, but the body would
+    // take 30 s in all. Stop at the first answer or failed write.
+    let (mut read, mut write) = stream.into_split();
+    let trickle = async {
+        for _ in 0..100 {
+            if write.write_all(b" ").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    };
+    let answer = async {
+        let mut buf = [0u8; 1024];
+        let n = read.read(&mut buf).await.unwrap_or(0);
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    let answered = tokio::time::timeout(BOUND, async {
+        tokio::select! {
+            answer = answer => Some(answer),
+            () = trickle => None,
+        }
+    })
+    .await;
+    let Ok(Some(answer)) = answered else {
+        panic!("a request whose body trickles in is still open after {BOUND:?}");
+    };
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 4"),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
 async fn idle_keep_alive_connections_are_closed_after_the_idle_timeout() {
     let db = TestDb::new().await;
     // The idle timeout is its own: shorter than the header timeout here…
