@@ -184,7 +184,11 @@ pub async fn serve(mut state: AppState) -> std::io::Result<()> {
         }
         None => None,
     };
-    let limits = state.config.limits;
+    let mut limits = state.config.limits;
+    #[cfg(unix)]
+    {
+        limits.max_connections = listen::fit_descriptor_limit(limits.max_connections);
+    }
     let app = app(state);
     println!("security-info-server listening on {url}");
     tracing::info!(

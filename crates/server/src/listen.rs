@@ -40,6 +40,42 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, Semaphore};
 use tokio::time::Instant;
 
+/// Descriptors needed besides client connections: the database pool, SQLite's files, the
+/// listeners, the JWKS client, standard streams.
+const RESERVED_DESCRIPTORS: u64 = 128;
+
+/// The connection cap that fits the open-file limit: raises the soft limit (up to the
+/// hard one) so `max_connections` fit beside the reserve, and says so; when they cannot,
+/// lowers the cap with a warning — at the limit, accepting would fail with "too many open
+/// files" and the database could not open its files either.
+#[cfg(unix)]
+pub fn fit_descriptor_limit(max_connections: usize) -> usize {
+    let wanted = max_connections as u64 + RESERVED_DESCRIPTORS;
+    let before = rlimit::getrlimit(rlimit::Resource::NOFILE).map(|(soft, _)| soft);
+    match (before, rlimit::increase_nofile_limit(wanted)) {
+        (_, Ok(limit)) if limit < wanted => {
+            let fits = usize::try_from(limit.saturating_sub(RESERVED_DESCRIPTORS))
+                .unwrap_or(max_connections)
+                .max(1);
+            tracing::warn!(
+                limit,
+                max_connections = fits,
+                "the open-file limit is too low for --max-connections: the cap is lowered \
+                 (raise the hard limit to keep it)"
+            );
+            return fits;
+        }
+        (Ok(before), Ok(limit)) if before < limit => {
+            tracing::info!(from = before, to = limit, "raised the open-file limit");
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::warn!(error = %e, "cannot read or raise the open-file limit");
+        }
+        _ => {}
+    }
+    max_connections
+}
+
 /// Serves `app` on `listener` until `stop` completes, then lets the requests in flight
 /// finish for at most `shutdown_timeout`. Each connection holds one of `permits` (shared
 /// by the listeners of one server) while open; without one, new connections wait in the
