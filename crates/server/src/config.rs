@@ -172,7 +172,8 @@ pub struct Settings {
     /// Seconds a request body has to arrive, from the end of the headers.
     #[arg(long, env = "SECURITY_INFO_BODY_TIMEOUT")]
     pub body_timeout: Option<u64>,
-    /// Seconds a kept-alive connection may stay idle between requests.
+    /// Seconds a kept-alive connection may stay idle between requests, or a client may
+    /// leave a response unread.
     #[arg(long, env = "SECURITY_INFO_IDLE_TIMEOUT")]
     pub idle_timeout: Option<u64>,
     /// Most client connections open at once (both listeners together); more wait.

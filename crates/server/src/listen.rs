@@ -15,6 +15,10 @@
 //!   `Sse::keep_alive`) so proxies keep it open, and nothing else is needed to exempt it;
 //! - idle between requests: closed after `idle_timeout`.
 //!
+//! In every phase, a write the client does not take (it stopped reading, with the
+//! buffers full) for `idle_timeout` closes the connection: a response nobody reads must
+//! not hold it forever. An event stream whose client reads its heartbeats never stalls.
+//!
 //! hyper's own `header_read_timeout` is not used: its clock also runs while a kept-alive
 //! connection idles, so the idle timeout could never be longer than the header timeout.
 //! Bytes of a pipelined request read while the previous one is in flight count as idle
@@ -264,6 +268,8 @@ struct Phase {
     /// Idle between requests (no byte of the next one read yet).
     idle: bool,
     deadline: Option<Instant>,
+    /// Since when a write has been waiting for the client to read.
+    write_stalled: Option<Instant>,
 }
 
 impl Phase {
@@ -273,7 +279,28 @@ impl Phase {
             in_flight: 0,
             idle: false,
             deadline: Some(now + limits.header_timeout),
+            write_stalled: None,
         }
+    }
+
+    /// The phase's deadline, or the stalled write's if sooner.
+    fn deadline(&self, limits: &ConnectionLimits) -> Option<Instant> {
+        let stalled = self.write_stalled.map(|since| since + limits.idle_timeout);
+        match (self.deadline, stalled) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// A write completed (`stalled` false) or must wait for the client; answers whether
+    /// the deadline changed.
+    fn wrote(&mut self, stalled: bool, now: Instant) -> bool {
+        match (stalled, self.write_stalled) {
+            (true, None) => self.write_stalled = Some(now),
+            (false, Some(_)) => self.write_stalled = None,
+            _ => return false,
+        }
+        true
     }
 
     /// Bytes arrived; answers whether the deadline changed.
@@ -318,26 +345,20 @@ impl Clock {
         }
     }
 
-    fn update<T>(&self, change: impl FnOnce(&mut Phase, &ConnectionLimits) -> T) -> T {
-        let mut phase = self.phase.lock().unwrap_or_else(PoisonError::into_inner);
-        let result = change(&mut phase, &self.limits);
-        drop(phase);
-        // A stored permit if the driver is busy: it never misses a change.
-        self.changed.notify_one();
-        result
-    }
-
     fn deadline(&self) -> Option<Instant> {
         self.phase
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .deadline
+            .deadline(&self.limits)
     }
 
-    fn read(&self) {
+    /// Applies a change that answers whether the deadline moved (the socket's reads and
+    /// writes mostly do not), and then wakes the driver; a stored permit if it is busy,
+    /// so it never misses one.
+    fn change(&self, change: impl FnOnce(&mut Phase, &ConnectionLimits, Instant) -> bool) {
         let changed = {
             let mut phase = self.phase.lock().unwrap_or_else(PoisonError::into_inner);
-            phase.read(&self.limits, Instant::now())
+            change(&mut phase, &self.limits, Instant::now())
         };
         if changed {
             self.changed.notify_one();
@@ -350,15 +371,20 @@ struct InFlight(Arc<Clock>);
 
 impl InFlight {
     fn start(clock: Arc<Clock>) -> InFlight {
-        clock.update(|phase, _| phase.request_started());
+        clock.change(|phase, _, _| {
+            phase.request_started();
+            true
+        });
         InFlight(clock)
     }
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.0
-            .update(|phase, limits| phase.request_finished(limits, Instant::now()));
+        self.0.change(|phase, limits, now| {
+            phase.request_finished(limits, now);
+            true
+        });
     }
 }
 
@@ -377,7 +403,7 @@ impl AsyncRead for Watched {
         let before = buf.filled().len();
         let result = Pin::new(&mut self.stream).poll_read(cx, buf);
         if matches!(result, Poll::Ready(Ok(()))) && buf.filled().len() > before {
-            self.clock.read();
+            self.clock.change(Phase::read);
         }
         result
     }
@@ -389,7 +415,10 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
+        let result = Pin::new(&mut self.stream).poll_write(cx, buf);
+        let stalled = result.is_pending();
+        self.clock.change(|phase, _, now| phase.wrote(stalled, now));
+        result
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
@@ -405,7 +434,10 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+        let result = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        let stalled = result.is_pending();
+        self.clock.change(|phase, _, now| phase.wrote(stalled, now));
+        result
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -456,5 +488,24 @@ mod tests {
         assert_eq!(phase.deadline, None);
         phase.request_finished(&l, t0 + s(151));
         assert_eq!(phase.deadline, Some(t0 + s(211)));
+    }
+
+    #[test]
+    fn a_stalled_write_has_the_idle_timeout() {
+        let (l, t0) = (limits(), Instant::now());
+        let s = Duration::from_secs;
+        let mut phase = Phase::new(&l, t0);
+        phase.request_started();
+        assert_eq!(phase.deadline(&l), None);
+        assert!(phase.wrote(true, t0 + s(5)), "the client stopped reading");
+        assert!(!phase.wrote(true, t0 + s(6)), "still the first stall");
+        assert_eq!(phase.deadline(&l), Some(t0 + s(65)));
+        assert!(phase.wrote(false, t0 + s(7)), "it reads again");
+        assert_eq!(phase.deadline(&l), None);
+        assert!(!phase.wrote(false, t0 + s(8)));
+        // Idle after the response, with a stall sooner than the idle deadline.
+        phase.request_finished(&l, t0 + s(10));
+        phase.wrote(true, t0 + s(9));
+        assert_eq!(phase.deadline(&l), Some(t0 + s(69)));
     }
 }

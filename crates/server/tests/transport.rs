@@ -183,6 +183,51 @@ async fn idle_keep_alive_connections_are_closed_after_the_idle_timeout() {
     assert!(read_health(&mut stream).await.starts_with("HTTP/1.1 200"));
 }
 
+#[tokio::test]
+async fn responses_the_client_does_not_read_are_dropped_after_the_idle_timeout() {
+    const SIZE: usize = 32 << 20;
+    let db = TestDb::new().await;
+    let site = TempDir::new();
+    std::fs::write(site.0.join("big.bin"), vec![b'x'; SIZE]).expect("file");
+    let mut options = Options::new(&db).args(&["--static-dir", site.0.to_str().expect("path")]);
+    for (k, v) in [("IDLE_TIMEOUT", "1"), ("HEADER_TIMEOUT", "60")] {
+        options
+            .env
+            .push((format!("SECURITY_INFO_{k}"), v.to_owned()));
+    }
+    let srv = Server::start_with(options).await;
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("buffer");
+    let addr = srv.url.trim_start_matches("http://").parse().expect("addr");
+    let mut stream = socket.connect(addr).await.expect("connect");
+    stream
+        .write_all(b"GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .expect("write");
+    // Read nothing for a while: the server's writes stall once the buffers are full.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let received = tokio::time::timeout(BOUND, async {
+        let mut buf = vec![0u8; 1 << 16];
+        let mut total = 0;
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return total,
+                Ok(n) => total += n,
+            }
+        }
+    })
+    .await;
+    // Closed before the whole file: what sat in the buffers, not 32 MiB.
+    let Ok(received) = received else {
+        panic!("a response nobody reads was still being sent after {BOUND:?}");
+    };
+    println!("bytes received before the server dropped the stalled response: {received}");
+    assert!(
+        received < SIZE,
+        "the whole response was sent: {received} bytes"
+    );
+}
+
 /// Open sockets of a process (connections, listeners, database sockets).
 fn sockets(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd"))
