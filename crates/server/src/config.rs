@@ -6,6 +6,7 @@ use security_info_core::methods::MethodType;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(name = "security-info-server", version, about)]
@@ -144,6 +145,16 @@ pub struct Settings {
     /// Required JWT `aud`.
     #[arg(long, env = "SECURITY_INFO_JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
+    /// Accept tokens for any audience (no `aud` check); the issuer is still required.
+    #[arg(long, env = "SECURITY_INFO_JWT_ALLOW_ANY_AUDIENCE", num_args = 0..=1, default_missing_value = "true")]
+    pub jwt_allow_any_audience: Option<bool>,
+    /// Seconds of clock difference tolerated on a token's `exp` and `nbf`.
+    #[arg(long, env = "SECURITY_INFO_JWT_LEEWAY")]
+    pub jwt_leeway: Option<u64>,
+    /// Least seconds between two JWKS fetches (a token with an unknown `kid` refetches
+    /// the key set at most this often).
+    #[arg(long, env = "SECURITY_INFO_JWKS_REFRESH")]
+    pub jwks_refresh: Option<u64>,
     /// Role (in the JWT `roles` claim) that may use the admin API.
     #[arg(long, env = "SECURITY_INFO_ADMIN_ROLE")]
     pub admin_role: Option<String>,
@@ -174,6 +185,23 @@ pub struct Settings {
     /// Mark the session cookie `Secure` (serve over HTTPS).
     #[arg(long, env = "SECURITY_INFO_COOKIE_SECURE", num_args = 0..=1, default_missing_value = "true")]
     pub cookie_secure: Option<bool>,
+    /// Seconds a client has to send a request's headers (from its first byte, or from
+    /// connecting).
+    #[arg(long, env = "SECURITY_INFO_HEADER_TIMEOUT")]
+    pub header_timeout: Option<u64>,
+    /// Seconds a request body has to arrive, from the end of the headers.
+    #[arg(long, env = "SECURITY_INFO_BODY_TIMEOUT")]
+    pub body_timeout: Option<u64>,
+    /// Seconds a kept-alive connection may stay idle between requests, or a client may
+    /// leave a response unread.
+    #[arg(long, env = "SECURITY_INFO_IDLE_TIMEOUT")]
+    pub idle_timeout: Option<u64>,
+    /// Most client connections open at once (both listeners together); more wait.
+    #[arg(long, env = "SECURITY_INFO_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Seconds requests in flight get to finish after Ctrl-C or SIGTERM.
+    #[arg(long, env = "SECURITY_INFO_SHUTDOWN_TIMEOUT")]
+    pub shutdown_timeout: Option<u64>,
     /// Log format: text or json.
     #[arg(long, env = "SECURITY_INFO_LOG_FORMAT")]
     pub log_format: Option<String>,
@@ -241,6 +269,9 @@ pub struct Config {
     pub jwks_url: Option<String>,
     pub jwt_issuer: Option<String>,
     pub jwt_audience: Option<String>,
+    pub jwt_allow_any_audience: bool,
+    pub jwt_leeway: u64,
+    pub jwks_refresh: Duration,
     pub admin_role: String,
     pub encryption_key: Option<String>,
     pub key_file: PathBuf,
@@ -256,6 +287,17 @@ pub struct Config {
     pub password_limit_user: u32,
     pub password_hash_concurrency: u32,
     pub enrollment_start_limit: u32,
+    pub limits: ConnectionLimits,
+}
+
+/// What a client connection may cost: time per phase, and how many at once.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub max_connections: usize,
+    pub shutdown_timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -326,6 +368,9 @@ impl Settings {
             jwks_url,
             jwt_issuer,
             jwt_audience,
+            jwt_allow_any_audience,
+            jwt_leeway,
+            jwks_refresh,
             admin_role,
             encryption_key,
             key_file,
@@ -339,7 +384,12 @@ impl Settings {
             password_limit_per_client,
             password_limit_user,
             password_hash_concurrency,
-            enrollment_start_limit
+            enrollment_start_limit,
+            header_timeout,
+            body_timeout,
+            idle_timeout,
+            max_connections,
+            shutdown_timeout
         )
     }
 
@@ -385,6 +435,25 @@ impl Settings {
         if log_format != "text" && log_format != "json" {
             return Err(ConfigError::LogFormat(log_format));
         }
+        let limits = ConnectionLimits {
+            header_timeout: Duration::from_secs(settings.header_timeout.unwrap_or(10)),
+            body_timeout: Duration::from_secs(settings.body_timeout.unwrap_or(30)),
+            idle_timeout: Duration::from_secs(settings.idle_timeout.unwrap_or(60)),
+            // Below the usual limit of 1,024 descriptors, leaving room for the database,
+            // the listeners and the JWKS client.
+            max_connections: settings.max_connections.unwrap_or(512),
+            shutdown_timeout: Duration::from_secs(settings.shutdown_timeout.unwrap_or(10)),
+        };
+        let demo = settings.demo.unwrap_or(false);
+        // The demo mints its own tokens: it names itself as their issuer and audience.
+        let jwt_issuer = settings
+            .jwt_issuer
+            .filter(|s| !s.is_empty())
+            .or_else(|| demo.then(|| "security-info-demo".to_owned()));
+        let jwt_audience = settings
+            .jwt_audience
+            .filter(|s| !s.is_empty())
+            .or_else(|| demo.then(|| "security-info".to_owned()));
         let config = Config {
             listen: settings
                 .listen
@@ -396,7 +465,7 @@ impl Settings {
             static_dir: settings.static_dir,
             portal: settings
                 .portal_listen
-                .filter(|_| settings.demo.unwrap_or(false))
+                .filter(|_| demo)
                 .map(|listen| PortalConfig {
                     listen,
                     dir: settings.portal_dir.unwrap_or_else(|| "www/portal".into()),
@@ -428,11 +497,14 @@ impl Settings {
             jwt_rs256_key: settings.jwt_rs256_key,
             jwt_es256_key: settings.jwt_es256_key,
             jwks_url: settings.jwks_url,
-            jwt_issuer: settings.jwt_issuer,
-            jwt_audience: settings.jwt_audience,
+            jwt_issuer,
+            jwt_audience,
+            jwt_allow_any_audience: settings.jwt_allow_any_audience.unwrap_or(false),
+            jwt_leeway: settings.jwt_leeway.unwrap_or(30),
+            jwks_refresh: Duration::from_secs(settings.jwks_refresh.unwrap_or(30)),
             admin_role: settings.admin_role.unwrap_or_else(|| "admin".to_owned()),
             encryption_key: settings.encryption_key.filter(|s| !s.is_empty()),
-            demo: settings.demo.unwrap_or(false),
+            demo,
             body_limit: settings.body_limit.unwrap_or(16 * 1024),
             enrollment_ttl: settings.enrollment_ttl.unwrap_or(600),
             session_ttl: settings.session_ttl.unwrap_or(8 * 3600),
@@ -444,6 +516,7 @@ impl Settings {
             // Each argon2 hash takes ~19 MiB and one core for tens of milliseconds.
             password_hash_concurrency: settings.password_hash_concurrency.unwrap_or(2),
             enrollment_start_limit: settings.enrollment_start_limit.unwrap_or(20),
+            limits,
         };
         refuse_zeros(&config)?;
         Ok(config)
@@ -507,6 +580,28 @@ fn refuse_zeros(config: &Config) -> Result<(), ConfigError> {
             config.db_max_connections == Some(0),
             "db-max-connections",
             "no request could reach the database",
+        ),
+        (
+            config.limits.header_timeout.is_zero()
+                || config.limits.body_timeout.is_zero()
+                || config.limits.idle_timeout.is_zero(),
+            "header-timeout / body-timeout / idle-timeout",
+            "every request would be cut off at once",
+        ),
+        (
+            config.limits.max_connections == 0,
+            "max-connections",
+            "no connection would ever be served",
+        ),
+        (
+            config.limits.shutdown_timeout.is_zero(),
+            "shutdown-timeout",
+            "requests in flight would be cut off at every stop",
+        ),
+        (
+            config.jwks_refresh.is_zero(),
+            "jwks-refresh",
+            "every unknown key id would fetch the key set again",
         ),
         (
             config.max_authenticators == 0,

@@ -2,7 +2,8 @@
 //!
 //! Layers, each using only the ones above it (no module cycles):
 //!
-//! - leaves: `config`, `crypto`, `db`, `error`, `openapi`, `web`, `password`
+//! - leaves: `config`, `crypto`, `db`, `error`, `openapi`, `web`, `password`, `listen`
+//!   (the accept loop with the connection limits)
 //! - `store` (SQL only), then `rules` (policy, validation, defaults), `jwt` and `keys`
 //!   (the encryption key's check value and rotation)
 //! - `state` (`AppState`), then `auth` (who calls) and `verify` (codes under rate limits)
@@ -20,6 +21,7 @@ pub mod demo;
 pub mod error;
 pub mod jwt;
 pub mod keys;
+pub mod listen;
 pub mod methods;
 pub mod openapi;
 pub mod password;
@@ -138,7 +140,11 @@ pub fn app(state: AppState) -> Router {
         app = app.layer(web::cors(&config.cors_origins));
     }
     // Outside CORS, so preflight answers get the security headers too.
-    app.layer(middleware::from_fn(web::security_headers)).layer(
+    app = app.layer(middleware::from_fn(web::security_headers));
+    if config.cookie_secure {
+        app = app.layer(web::hsts());
+    }
+    app.layer(
         TraceLayer::new_for_http()
             .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
             .on_response(DefaultOnResponse::new().level(Level::INFO)),
@@ -157,8 +163,9 @@ async fn health(State(state): State<AppState>) -> ApiResult<Json<Health>> {
 }
 
 /// Binds, prints the URL (tests read the real port from it) and serves until Ctrl-C or
-/// SIGTERM, letting requests in flight finish. In demo mode with a portal address, the
-/// "existing portal" example is served too, on its own origin.
+/// SIGTERM, letting requests in flight finish until the shutdown deadline. In demo mode
+/// with a portal address, the "existing portal" example is served too, on its own
+/// origin. Both listeners share the connection limits ([`listen`]).
 pub async fn serve(mut state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(state.config.listen).await?;
     let url = public_url(listener.local_addr()?);
@@ -175,17 +182,29 @@ pub async fn serve(mut state: AppState) -> std::io::Result<()> {
             for user in &users {
                 println!("portal user: {} / {}", user.subject, user.password);
             }
-            Some((
-                portal_listener,
-                portal_url,
-                portal::router(&portal, &api_base, &state, users),
-            ))
+            let mut portal_app = portal::router(&portal, &api_base, &state, users);
+            if state.config.cookie_secure {
+                portal_app = portal_app.layer(web::hsts());
+            }
+            Some((portal_listener, portal_url, portal_app))
         }
         None => None,
     };
+    let mut limits = state.config.limits;
+    #[cfg(unix)]
+    {
+        limits.max_connections = listen::fit_descriptor_limit(limits.max_connections);
+    }
     let app = app(state);
     println!("security-info-server listening on {url}");
-    tracing::info!(%url, "listening");
+    tracing::info!(
+        %url,
+        max_connections = limits.max_connections,
+        header_timeout = limits.header_timeout.as_secs(),
+        body_timeout = limits.body_timeout.as_secs(),
+        idle_timeout = limits.idle_timeout.as_secs(),
+        "listening"
+    );
 
     let (stop, stopped) = tokio::sync::watch::channel(());
     tokio::spawn(async move {
@@ -195,20 +214,29 @@ pub async fn serve(mut state: AppState) -> std::io::Result<()> {
     let until_stopped = |mut stopped: tokio::sync::watch::Receiver<()>| async move {
         let _ = stopped.changed().await;
     };
-    let main = axum::serve(
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let main = listen::serve(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(until_stopped(stopped.clone()));
+        app,
+        limits,
+        permits.clone(),
+        until_stopped(stopped.clone()),
+    );
     match portal {
         Some((portal_listener, portal_url, portal_app)) => {
             println!("demo portal on {portal_url}");
-            let portal = axum::serve(portal_listener, portal_app)
-                .with_graceful_shutdown(until_stopped(stopped));
-            tokio::try_join!(main.into_future(), portal.into_future()).map(|_| ())
+            let portal = listen::serve(
+                portal_listener,
+                portal_app,
+                limits,
+                permits,
+                until_stopped(stopped),
+            );
+            tokio::join!(main, portal);
         }
         None => main.await,
     }
+    Ok(())
 }
 
 /// Cookies are per host name and WebAuthn refuses IP addresses: loopback is printed as

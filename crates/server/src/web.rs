@@ -10,6 +10,7 @@ use security_info_core::api::{CSRF_HEADER, ErrorCode, Problem};
 use std::time::Duration;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// CSP of HTML pages: the wasm front end needs only its own origin.
 pub const HTML_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -23,6 +24,16 @@ pub fn static_files(dir: &std::path::Path) -> ServeDir {
         .append_index_html_on_directories(true)
         .precompressed_br()
         .precompressed_gzip()
+}
+
+/// HSTS for a year, subdomains included, on every response once cookies are Secure: the
+/// site is then served over HTTPS only, and a browser that remembers this never makes the
+/// plain-HTTP request a network attacker could answer instead.
+pub fn hsts() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+    )
 }
 
 pub async fn not_found() -> Response {

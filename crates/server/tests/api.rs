@@ -48,7 +48,7 @@ async fn rs256_and_es256_public_keys() {
         ec_pub.to_str().expect("path"),
     ]))
     .await;
-    let claims = json!({"sub": "erin", "exp": security_info_core::unix_now() + 60});
+    let claims = claims_with("erin", json!({}));
     let rsa_key = std::fs::read(fixture("rs256-private.pem")).expect("key");
     let ec_key = std::fs::read(fixture("es256-private.pem")).expect("key");
     let rs = jsonwebtoken::encode(
@@ -384,7 +384,7 @@ async fn jwks_url_served_on_loopback() {
         header.kid = kid.map(str::to_owned);
         jsonwebtoken::encode(
             &header,
-            &json!({"sub": "zoe", "exp": security_info_core::unix_now() + 60}),
+            &claims_with("zoe", json!({})),
             &jsonwebtoken::EncodingKey::from_rsa_pem(&rsa_key).expect("rsa"),
         )
         .expect("token")

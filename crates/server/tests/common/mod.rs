@@ -20,6 +20,10 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 pub const JWT_SECRET: &str = "test-jwt-secret-of-enough-length-0123456789";
+/// Every test server requires these in bearer tokens (iss and aud are mandatory with JWT
+/// verification on); [`token_with`] puts them in every test token.
+pub const JWT_ISSUER: &str = "security-info-tests";
+pub const JWT_AUDIENCE: &str = "security-info";
 pub const ENCRYPTION_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 pub fn is_postgres() -> bool {
@@ -184,6 +188,8 @@ pub fn command(db: &TestDb) -> Command {
         .env("SECURITY_INFO_DATA_DIR", &db.dir.0)
         .env("SECURITY_INFO_ENCRYPTION_KEY", ENCRYPTION_KEY)
         .env("SECURITY_INFO_JWT_SECRET", JWT_SECRET)
+        .env("SECURITY_INFO_JWT_ISSUER", JWT_ISSUER)
+        .env("SECURITY_INFO_JWT_AUDIENCE", JWT_AUDIENCE)
         .env("RUST_LOG", "info,security_info_server=debug");
     cmd
 }
@@ -413,6 +419,8 @@ impl App {
             data_dir: Some(db.dir.0.clone()),
             encryption_key: Some(ENCRYPTION_KEY.to_owned()),
             jwt_secret: Some(JWT_SECRET.to_owned()),
+            jwt_issuer: Some(JWT_ISSUER.to_owned()),
+            jwt_audience: Some(JWT_AUDIENCE.to_owned()),
             ..Settings::default()
         };
         adjust(&mut settings);
@@ -597,16 +605,30 @@ pub fn token(sub: &str) -> String {
     token_with(sub, json!({}))
 }
 
-pub fn token_with(sub: &str, extra: Value) -> String {
+/// The claims of a test token for `sub` (issuer, audience, an hour to live), with
+/// `extra` added or replacing them (`null` removes a claim).
+pub fn claims_with(sub: &str, extra: Value) -> Value {
     let mut claims = json!({
         "sub": sub,
         "exp": security_info_core::unix_now() + 3600,
+        "iss": JWT_ISSUER,
+        "aud": JWT_AUDIENCE,
     });
     if let (Some(map), Some(extra)) = (claims.as_object_mut(), extra.as_object()) {
         for (k, v) in extra {
-            map.insert(k.clone(), v.clone());
+            if v.is_null() {
+                map.remove(k);
+            } else {
+                map.insert(k.clone(), v.clone());
+            }
         }
     }
+    claims
+}
+
+/// An HS256 token for `sub` signed with the test secret, with `extra` claims.
+pub fn token_with(sub: &str, extra: Value) -> String {
+    let claims = claims_with(sub, extra);
     jsonwebtoken::encode(
         &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
         &claims,
