@@ -23,6 +23,21 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// An authenticator app as the server lists it, created now.
+fn totp_method(id: String, name: &str) -> Method {
+    Method {
+        id,
+        method_type: MethodType::Totp,
+        name: name.into(),
+        detail: None,
+        phone_kind: None,
+        usable_for: MethodType::Totp.usable_for().to_vec(),
+        default_modes: MethodType::Totp.default_modes(None).to_vec(),
+        created_at: now() as i64,
+        last_used_at: None,
+    }
+}
+
 /// An in-page stand-in for the server: it keeps the user's methods, answers the four
 /// requests the page and the wizard make, and records every request.
 #[derive(Default)]
@@ -77,17 +92,8 @@ impl Stub {
                 let finish: TotpFinishRequest =
                     serde_json::from_str(request.body.as_deref().unwrap_or("")).unwrap();
                 assert_eq!(finish.enrollment_id, "e1");
-                let method = Method {
-                    id: format!("m{}", self.methods.len() + 1),
-                    method_type: MethodType::Totp,
-                    name: "Authenticator app".into(),
-                    detail: None,
-                    phone_kind: None,
-                    usable_for: MethodType::Totp.usable_for().to_vec(),
-                    default_modes: MethodType::Totp.default_modes(None).to_vec(),
-                    created_at: now() as i64,
-                    last_used_at: None,
-                };
+                let method =
+                    totp_method(format!("m{}", self.methods.len() + 1), "Authenticator app");
                 self.methods.push(method.clone());
                 serde_json::to_string(&method)
             }
@@ -363,17 +369,7 @@ fn isolation(root: &web_sys::Element, needle: &str) -> (usize, usize) {
 #[wasm_bindgen_test]
 async fn user_provided_names_are_bidi_isolated() {
     const NAME: &str = "\u{202E}abc";
-    let method = Method {
-        id: "m1".into(),
-        method_type: MethodType::Totp,
-        name: NAME.into(),
-        detail: None,
-        phone_kind: None,
-        usable_for: MethodType::Totp.usable_for().to_vec(),
-        default_modes: MethodType::Totp.default_modes(None).to_vec(),
-        created_at: now() as i64,
-        last_used_at: None,
-    };
+    let method = totp_method("m1".into(), NAME);
     let stub = Rc::new(RefCell::new(Stub {
         methods: vec![method],
         ..Stub::default()

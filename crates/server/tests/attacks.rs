@@ -47,13 +47,6 @@ async fn sign_in(app: &App, username: &str, password: &str, client: &str) -> Res
     .await
 }
 
-/// The session cookie's value from a `Set-Cookie` answer.
-fn cookie_of(r: &Response) -> Option<String> {
-    let set = r.headers.get("set-cookie")?.to_str().ok()?;
-    let value = set.strip_prefix("si_session=")?.split(';').next()?;
-    (!value.is_empty()).then(|| value.to_owned())
-}
-
 fn with_cookie(method: Method, path: &str, cookie: &str) -> axum::http::request::Builder {
     App::request(method, path)
         .header("cookie", format!("si_session={cookie}"))
@@ -326,7 +319,7 @@ async fn the_second_factor_rotates_the_session_id() {
     let mut totp = app.enroll(&token("alice"), "phone").await;
     let r = sign_in(&app, "alice", ALICE_PASSWORD, "10.0.0.3").await;
     assert_eq!(r.body["authenticated"], false, "{:?}", r.body);
-    let before = cookie_of(&r).expect("cookie");
+    let before = r.set_cookie().expect("cookie");
     let code = totp.next_code();
     let verify = app
         .send(
@@ -338,7 +331,7 @@ async fn the_second_factor_rotates_the_session_id() {
         )
         .await;
     assert_eq!(verify.status, StatusCode::OK, "{:?}", verify.body);
-    let after = cookie_of(&verify);
+    let after = verify.set_cookie();
     println!(
         "session id changed by the second factor: {}",
         after.as_ref().is_some_and(|a| *a != before)
@@ -403,7 +396,7 @@ async fn cross_site_cookie_changes_are_refused() {
     let db = TestDb::new().await;
     let app = demo_app(&db, |_| {}).await;
     let r = sign_in(&app, "bob", "bob-demo-password", "10.0.0.4").await;
-    let cookie = cookie_of(&r).expect("cookie");
+    let cookie = r.set_cookie().expect("cookie");
     let rename = |extra: &[(&str, &str)]| {
         let mut request = with_cookie(Method::PATCH, "/me/methods/abc", &cookie)
             .header("host", "demo.example:8080");

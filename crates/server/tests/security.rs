@@ -336,14 +336,7 @@ async fn no_secret_code_or_token_in_database_or_logs() {
         .send()
         .await
         .expect("sign in");
-    let session_cookie = r
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .and_then(|v| v.split_once('='))
-        .map(|(_, v)| v.to_owned())
-        .expect("cookie");
+    let session_cookie = set_cookie_value(r.headers()).expect("cookie");
     let portal = srv.portal().await;
     let (portal_user, portal_password) = portal.users.first().cloned().expect("portal user");
     let r = browser
@@ -353,14 +346,7 @@ async fn no_secret_code_or_token_in_database_or_logs() {
         .send()
         .await
         .expect("portal sign in");
-    let portal_cookie = r
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .and_then(|v| v.split_once('='))
-        .map(|(_, v)| v.to_owned())
-        .expect("portal cookie");
+    let portal_cookie = set_cookie_value(r.headers()).expect("portal cookie");
     let r = browser
         .post(format!("{}/session/token", portal.url))
         .header(security_info_core::api::CSRF_HEADER, "1")

@@ -542,6 +542,11 @@ impl Response {
             .unwrap_or_default()
     }
 
+    /// The value of the first cookie the answer sets, if any.
+    pub fn set_cookie(&self) -> Option<String> {
+        set_cookie_value(&self.headers)
+    }
+
     /// Asserts a problem+json answer with `status` and `code`.
     pub fn assert_problem(&self, status: u16, code: &str) {
         assert_eq!(self.status.as_u16(), status, "body: {:?}", self.body);
@@ -635,6 +640,16 @@ pub fn token_with(sub: &str, extra: Value) -> String {
         &jsonwebtoken::EncodingKey::from_secret(JWT_SECRET.as_bytes()),
     )
     .expect("token")
+}
+
+/// The value of the first cookie a `Set-Cookie` header sets (empty when it removes one).
+pub fn set_cookie_value(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .and_then(|v| v.split_once('='))
+        .map(|(_, v)| v.to_owned())
 }
 
 /// A unique user name per call, so tests sharing a database never collide.
