@@ -16,7 +16,7 @@ use security_info_core::api::{
     SecurityInfo, Session, SetDefaultRequest, SignInRequest, StepUp, StepUpResponse,
     TotpFinishRequest, TotpStartRequest, TotpStartResponse, VerifyRequest,
 };
-use security_info_core::methods::{DefaultMode, MethodType, PhoneKind, Usage};
+use security_info_core::methods::{DefaultMode, MethodSource, MethodType, PhoneKind, Usage};
 use security_info_core::totp::Algorithm;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -272,6 +272,7 @@ names!(
     Usage,
     DefaultMode,
     PhoneKind,
+    MethodSource,
     Algorithm,
     ErrorCode
 );
@@ -344,6 +345,7 @@ mapping!(read_write Method {
     name: "name",
     detail: "detail" [skip_none],
     phone_kind: "phoneKind" [skip_none],
+    source: "source" [skip_none],
     usable_for: "usableFor",
     default_modes: "defaultModes",
     created_at: "createdAt",
@@ -453,6 +455,7 @@ mod tests {
             name: "Phone".into(),
             detail: Some("+31 6 ••••••78".into()),
             phone_kind: Some(PhoneKind::Mobile),
+            source: Some(MethodSource::Hardware),
             usable_for: vec![Usage::Mfa, Usage::Sspr],
             default_modes: vec![DefaultMode::Text, DefaultMode::Call],
             created_at: 1_700_000_000,
@@ -577,6 +580,7 @@ mod browser_tests {
             name: "Phone".into(),
             detail: detail.map(Into::into),
             phone_kind: detail.map(|_| PhoneKind::Mobile),
+            source: None,
             usable_for: vec![Usage::Mfa, Usage::Sspr],
             default_modes: vec![DefaultMode::Text, DefaultMode::Call],
             created_at: 1_700_000_000,

@@ -3,7 +3,7 @@
 //! JSON fields are camelCase. Request bodies refuse unknown fields so a typo is a 400,
 //! not a silently ignored option. Times are Unix seconds.
 
-use crate::methods::{DefaultMode, MethodFacts, MethodType, PhoneKind, Usage};
+use crate::methods::{DefaultMode, MethodFacts, MethodSource, MethodType, PhoneKind, Usage};
 use crate::totp::Algorithm;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +30,10 @@ pub struct Method {
     pub detail: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_kind: Option<PhoneKind>,
+    /// For `totp`: an authenticator app or a hardware token (then `detail` is its masked
+    /// serial number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<MethodSource>,
     pub usable_for: Vec<Usage>,
     /// Modes in which this method can be the default sign-in method (empty: password
     /// reset only).
@@ -144,6 +148,18 @@ pub struct TotpFinishRequest {
     pub enrollment_id: String,
     /// Base32 secret.
     pub secret: String,
+    pub code: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `POST {base}/me/methods/hardware-token` body: activates a hardware OATH token that an
+/// administrator imported, by the serial number on its back and the code it shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HardwareTokenRequest {
+    pub serial: String,
     pub code: String,
     #[serde(default)]
     pub name: Option<String>,
@@ -372,6 +388,7 @@ mod tests {
                 name: "Authenticator app".into(),
                 detail: None,
                 phone_kind: None,
+                source: None,
                 usable_for: vec![Usage::Mfa, Usage::Sspr],
                 default_modes: vec![DefaultMode::Code],
                 created_at: 1,

@@ -55,6 +55,39 @@ pub enum PhoneKind {
     Office,
 }
 
+/// Where a `totp` method's codes come from: SPEC section 2 lists "Authenticator app or
+/// hardware token" as one type; the list and the limit message tell them apart by this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MethodSource {
+    App,
+    Hardware,
+}
+
+impl MethodSource {
+    pub const ALL: [MethodSource; 2] = [MethodSource::App, MethodSource::Hardware];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MethodSource::App => "app",
+            MethodSource::Hardware => "hardware",
+        }
+    }
+}
+
+/// A hardware token's serial number as the list shows it: its last four characters
+/// (what is printed large on the back of most tokens), the rest masked.
+pub fn mask_serial(serial: &str) -> String {
+    let chars: Vec<char> = serial.trim().chars().collect();
+    let shown: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    if chars.len() <= 4 {
+        "••••".to_owned()
+    } else {
+        format!("••••{shown}")
+    }
+}
+
 impl MethodType {
     pub const ALL: [MethodType; 6] = [
         MethodType::AuthenticatorPush,
@@ -514,5 +547,13 @@ mod tests {
         assert_eq!(mask_email("jan.jansen@contoso.nl"), "j•••••@contoso.nl");
         assert_eq!(mask_email("é@x.y"), "é•••••@x.y");
         assert_eq!(mask_email("nope"), "•••••");
+    }
+
+    #[test]
+    fn serials_show_their_last_four_characters_only() {
+        assert_eq!(mask_serial("GALT12345678"), "••••5678");
+        assert_eq!(mask_serial(" 1234 "), "••••");
+        assert_eq!(mask_serial(""), "••••");
+        assert_eq!(mask_serial("AB12C"), "••••B12C");
     }
 }

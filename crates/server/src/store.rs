@@ -4,7 +4,7 @@
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use security_info_core::api::{DefaultMethod, Method};
-use security_info_core::methods::{DefaultMode, MethodType};
+use security_info_core::methods::{DefaultMode, MethodSource, MethodType};
 use sqlx::AnyConnection;
 
 /// A Unix time as the database stores it. Every function here takes the time from its
@@ -63,6 +63,7 @@ impl MethodRow {
             name: self.name.clone(),
             detail: None,
             phone_kind: None,
+            source: (kind == MethodType::Totp).then_some(MethodSource::App),
             usable_for: kind.usable_for().to_vec(),
             default_modes: kind.default_modes(None).to_vec(),
             created_at: self.created_ms / 1000,

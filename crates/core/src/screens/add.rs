@@ -36,6 +36,7 @@ pub(crate) mod tests {
                     name: format!("{t} {i}"),
                     detail: None,
                     phone_kind: None,
+                    source: None,
                     usable_for: t.usable_for().to_vec(),
                     default_modes: t.default_modes(None).to_vec(),
                     created_at: i as i64,
