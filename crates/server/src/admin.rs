@@ -1,17 +1,19 @@
 //! Administrator operations — the limit message sends people to an administrator, who
-//! acts through the admin API (a JWT with the admin role) or the `admin` subcommand.
+//! acts through the admin API (a JWT with the admin role) or the `admin` subcommand
+//! (here too: `admin tokens …` for the hardware token inventory of `tokens`).
 
 use crate::auth::Caller;
-use crate::config::{AdminCommand, Config};
+use crate::config::{AdminCommand, Config, TokensCommand};
 use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult, Json, Path};
-use crate::inventory;
+use crate::inventory::{self, SecretEncoding};
 use crate::keys;
 use crate::openapi::{ProblemResponse, TAG};
 use crate::rules::{self, check_id, valid_subject};
 use crate::state::AppState;
-use crate::store;
+use crate::store::{self, TokenState};
+use crate::tokens;
 use axum::extract::State;
 use axum::http::StatusCode;
 use security_info_core::api::{DefaultMethodResponse, Method};
@@ -171,7 +173,7 @@ pub async fn run_cli(
             Ok(format!("reset {subject}"))
         }
         AdminCommand::Tokens(command) => {
-            crate::tokens::run_cli(db, config, command).await?;
+            run_tokens_cli(db, config, command).await?;
             return Ok(());
         }
         AdminCommand::RotateEncryptionKey {
@@ -187,6 +189,48 @@ pub async fn run_cli(
             )?;
             let rotation = keys::rotate(db, &old, &new, &keys::key_origin(config), limit).await?;
             serde_json::to_string_pretty(&rotation)
+        }
+    }?;
+    println!("{output}");
+    Ok(())
+}
+
+/// `admin tokens …`: prints JSON on stdout; an import with rejected lines fails after
+/// printing its report.
+async fn run_tokens_cli(
+    db: &Db,
+    config: &Config,
+    command: TokensCommand,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let output = match command {
+        TokensCommand::Import { file, hex } => {
+            let text =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let secrets = keys::open_checked(db, config).await?;
+            let encoding = if hex {
+                SecretEncoding::Hex
+            } else {
+                SecretEncoding::Base32
+            };
+            let report = tokens::import(db, &secrets, &text, encoding).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            if !report.rejected.is_empty() {
+                return Err(format!("{} lines rejected", report.rejected.len()).into());
+            }
+            return Ok(());
+        }
+        TokensCommand::List { state } => serde_json::to_string_pretty(
+            &tokens::list(db, state.as_deref().and_then(TokenState::parse)).await?,
+        ),
+        TokensCommand::Assign { serial, subject } => {
+            serde_json::to_string_pretty(&tokens::assign(db, &serial, Some(&subject)).await?)
+        }
+        TokensCommand::Unassign { serial } => {
+            serde_json::to_string_pretty(&tokens::assign(db, &serial, None).await?)
+        }
+        TokensCommand::Delete { serial } => {
+            tokens::delete(db, &serial).await?;
+            Ok(format!("deleted {serial}"))
         }
     }?;
     println!("{output}");

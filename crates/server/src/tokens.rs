@@ -2,12 +2,10 @@
 //! delete, through the admin API (a JWT with the admin role) and `admin tokens …`.
 
 use crate::auth::Caller;
-use crate::config::{Config, TokensCommand};
 use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult, Json, Path};
 use crate::inventory::{self, ImportReport, SecretEncoding, normalize_serial};
-use crate::keys;
 use crate::openapi::{ProblemResponse, TAG};
 use crate::rules::{self, valid_subject};
 use crate::state::AppState;
@@ -310,46 +308,4 @@ async fn api_delete(
     caller.require_admin()?;
     delete(&state.db, &serial).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// `admin tokens …`: prints JSON on stdout; an import with rejected lines fails after
-/// printing its report.
-pub async fn run_cli(
-    db: &Db,
-    config: &Config,
-    command: TokensCommand,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let output = match command {
-        TokensCommand::Import { file, hex } => {
-            let text =
-                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let secrets = keys::open_checked(db, config).await?;
-            let encoding = if hex {
-                SecretEncoding::Hex
-            } else {
-                SecretEncoding::Base32
-            };
-            let report = import(db, &secrets, &text, encoding).await?;
-            println!("{}", serde_json::to_string_pretty(&report)?);
-            if !report.rejected.is_empty() {
-                return Err(format!("{} lines rejected", report.rejected.len()).into());
-            }
-            return Ok(());
-        }
-        TokensCommand::List { state } => serde_json::to_string_pretty(
-            &list(db, state.as_deref().and_then(TokenState::parse)).await?,
-        ),
-        TokensCommand::Assign { serial, subject } => {
-            serde_json::to_string_pretty(&assign(db, &serial, Some(&subject)).await?)
-        }
-        TokensCommand::Unassign { serial } => {
-            serde_json::to_string_pretty(&assign(db, &serial, None).await?)
-        }
-        TokensCommand::Delete { serial } => {
-            delete(db, &serial).await?;
-            Ok(format!("deleted {serial}"))
-        }
-    }?;
-    println!("{output}");
-    Ok(())
 }
