@@ -498,3 +498,75 @@ async fn the_demo_seeds_two_tokens_and_prints_their_secrets() {
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     assert_eq!(r.body["detail"], "••••0001");
 }
+
+/// Activations racing each other: one token wanted by ten people gives one method (the
+/// rest 404 or `code-reused`), and three tokens activated at once by someone with four
+/// apps give exactly the fifth — the limit is checked in the transaction that adds.
+#[tokio::test]
+async fn racing_activations_respect_the_token_and_the_limit() {
+    let db = TestDb::new().await;
+    let srv = App::start_with(&db, |s| s.rate_limit_client = Some(1000)).await;
+    let tokens = [
+        HwToken::new("RACE-0001", TotpParams::default()),
+        HwToken::new("RACE-0002", TotpParams::default()),
+        HwToken::new("RACE-0003", TotpParams::default()),
+        HwToken::new("RACE-0004", TotpParams::default()),
+    ];
+    stock(&srv, &[&tokens[0], &tokens[1], &tokens[2], &tokens[3]]).await;
+    let step = tokens[0].settled_step();
+    let code = tokens[0].code_at_step(step);
+    let people: Vec<String> = (0..10).map(|_| token(&user("race"))).collect();
+    let answers =
+        futures::future::join_all(people.iter().map(|t| srv.activate(t, "RACE-0001", &code))).await;
+    let created = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::CREATED)
+        .count();
+    assert_eq!(
+        created,
+        1,
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert!(
+        answers
+            .iter()
+            .all(|r| [201, 404, 422].contains(&r.status.as_u16()))
+    );
+
+    let t = token(&user("four"));
+    let mut first = srv.enroll(&t, "one").await;
+    assert_eq!(srv.step_up(&t, &mut first).await.status, StatusCode::OK);
+    for name in ["two", "three", "four"] {
+        srv.enroll(&t, name).await;
+    }
+    let codes: Vec<(String, String)> = tokens[1..]
+        .iter()
+        .map(|hw| (hw.serial.clone(), hw.code_at_step(step)))
+        .collect();
+    let answers = futures::future::join_all(
+        codes
+            .iter()
+            .map(|(serial, code)| srv.activate(&t, serial, code)),
+    )
+    .await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        2,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        srv.security_info(&t).await["methods"]
+            .as_array()
+            .map(Vec::len),
+        Some(5)
+    );
+    let available = srv.get("/admin/tokens?state=available", &admin()).await;
+    assert_eq!(available.body.as_array().map(Vec::len), Some(2));
+}
