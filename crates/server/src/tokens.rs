@@ -122,7 +122,9 @@ pub async fn assign(db: &Db, serial: &str, subject: Option<&str>) -> ApiResult<T
         Some(_) => return Err(ApiError::Validation("not a valid subject".into())),
         None => None,
     };
-    if token.method_id.is_some() && token.activated_by.as_deref() != subject {
+    // Unassigning an activated token only decides where it goes when its method is
+    // deleted; giving it to another person while someone uses it would be a lie.
+    if subject.is_some() && token.method_id.is_some() && token.activated_by.as_deref() != subject {
         return Err(ApiError::Validation(
             "the token is activated by someone else: delete that method first".into(),
         ));

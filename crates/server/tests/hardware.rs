@@ -386,6 +386,28 @@ async fn the_token_admin_api_is_for_administrators() {
     assert_eq!(state_of(&list.body, "ADM-0001"), "assigned");
     let r = srv.activate(&t, "ADM-0001", &hw.code_at_step(step)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    // Activated by sam: it cannot go to someone else, but it can be unassigned.
+    let r = srv
+        .call(
+            Method::PUT,
+            "/admin/tokens/ADM-0001/user",
+            Some(&admin),
+            Some(json!({"subject": "someone-else"})),
+        )
+        .await;
+    r.assert_problem(400, "validation");
+    let r = srv
+        .call(
+            Method::DELETE,
+            "/admin/tokens/ADM-0001/user",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["state"], "activated");
+    assert_eq!(r.body["assignedTo"], Value::Null);
+    assert_eq!(r.body["activatedBy"], someone.as_str());
     // Deleting the token for good takes its method with it.
     let r = srv
         .call(Method::DELETE, "/admin/tokens/ADM-0001", Some(&admin), None)
