@@ -112,7 +112,7 @@ pub fn parse_csv(bytes: &[u8], encoding: SecretEncoding) -> (Vec<TokenLine>, Vec
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                let line = e.position().map_or(fallback, csv::Position::line);
+                let line = e.position().map_or(fallback, |p| record_line(bytes, p));
                 rejected.push(RejectedLine {
                     line,
                     reason: "not readable as CSV text (UTF-8)".into(),
@@ -120,7 +120,9 @@ pub fn parse_csv(bytes: &[u8], encoding: SecretEncoding) -> (Vec<TokenLine>, Vec
                 continue;
             }
         };
-        let line = record.position().map_or(fallback, csv::Position::line);
+        let line = record
+            .position()
+            .map_or(fallback, |p| record_line(bytes, p));
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -139,6 +141,21 @@ pub fn parse_csv(bytes: &[u8], encoding: SecretEncoding) -> (Vec<TokenLine>, Vec
         }
     }
     (lines, rejected)
+}
+
+/// The line a record starts on. The reader's position is where it started reading,
+/// before the blank lines it skipped and, after a CRLF, before the LF (csv 1.4): count
+/// those line breaks on.
+fn record_line(bytes: &[u8], position: &csv::Position) -> u64 {
+    let from = usize::try_from(position.byte()).unwrap_or(usize::MAX);
+    let skipped = bytes
+        .get(from..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|b| matches!(b, b'\n' | b'\r'))
+        .filter(|b| **b == b'\n')
+        .count();
+    position.line() + u64::try_from(skipped).unwrap_or_default()
 }
 
 fn parse_line(
@@ -345,6 +362,17 @@ mod tests {
             lines[0].params,
             TotpParams::new(Algorithm::Sha256, 8, 60).expect("params")
         );
+    }
+
+    #[test]
+    fn spreadsheet_exports_with_a_bom_and_crlf_are_read() {
+        let file = "\u{feff}UPN,Serial Number,Secret Key,Time Interval,Manufacturer,Model\r\n\
+                    ,T1,JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP,30,Acme,c200\r\n\
+                    \r\n\
+                    ,T2,JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP,0,Acme,c200\r\n";
+        let (lines, rejected) = parse_csv(file.as_bytes(), SecretEncoding::Base32);
+        assert_eq!(lines[0].line, 2);
+        assert_eq!(rejected.iter().map(|r| r.line).collect::<Vec<_>>(), [4]);
     }
 
     #[test]
