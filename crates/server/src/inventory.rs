@@ -289,19 +289,29 @@ pub async fn secret_of(
     secrets: &SecretBox,
     token: &TokenRow,
 ) -> ApiResult<Zeroizing<Vec<u8>>> {
-    let opened = match (&token.secret_enc, &token.method_id) {
-        (Some(sealed), _) => secrets.open(sealed, &token_aad(&token.serial)),
-        (None, Some(method_id)) => store::method_by_id(conn, method_id)
+    match &token.method_id {
+        Some(method_id) if token.secret_enc.is_none() => store::method_by_id(conn, method_id)
             .await?
-            .and_then(|m| secrets.open(m.secret_enc.as_deref()?, &m.aad())),
-        (None, None) => None,
-    };
-    opened.ok_or_else(|| {
-        ApiError::Internal(format!(
-            "the secret of token {} does not open",
-            token.serial
-        ))
-    })
+            .and_then(|m| secrets.open(m.secret_enc.as_deref()?, &m.aad()))
+            .ok_or_else(|| unreadable(token)),
+        _ => waiting_secret(secrets, token),
+    }
+}
+
+/// The secret of a token waiting in the inventory, sealed to its serial.
+pub fn waiting_secret(secrets: &SecretBox, token: &TokenRow) -> ApiResult<Zeroizing<Vec<u8>>> {
+    token
+        .secret_enc
+        .as_deref()
+        .and_then(|sealed| secrets.open(sealed, &token_aad(&token.serial)))
+        .ok_or_else(|| unreadable(token))
+}
+
+fn unreadable(token: &TokenRow) -> ApiError {
+    ApiError::Internal(format!(
+        "the secret of token {} does not open",
+        token.serial
+    ))
 }
 
 /// Before `method` is deleted: if it is a hardware token, the token goes back to the

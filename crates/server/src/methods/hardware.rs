@@ -6,11 +6,11 @@
 use crate::auth::{Caller, ClientAddr};
 use crate::clock::unix_now_ms;
 use crate::error::{ApiError, ApiResult, Json};
-use crate::inventory::normalize_serial;
+use crate::inventory::{normalize_serial, waiting_secret};
 use crate::openapi::{ProblemResponse, TAG};
 use crate::rules::{self, clean_name};
 use crate::state::AppState;
-use crate::store::{self, MethodRow, TokenRow, token_aad};
+use crate::store::{self, MethodRow, TokenRow};
 use crate::verify::{count_failed_guess, verify_code};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -76,16 +76,7 @@ async fn activate(
         count_failed_guess(&state, &user_id, &client, now).await?;
         return Err(ApiError::NotFound);
     };
-    let sealed = token
-        .secret_enc
-        .as_deref()
-        .ok_or_else(|| ApiError::Internal("a token in the inventory without a secret".into()))?;
-    let secret = state
-        .secrets
-        .open(sealed, &token_aad(&token.serial))
-        .ok_or_else(|| {
-            ApiError::Internal("a stored secret does not decrypt with this key".into())
-        })?;
+    let secret = waiting_secret(&state.secrets, &token)?;
     let params = token.params()?;
     let step = verify_code(
         &state,
