@@ -6,6 +6,7 @@ use crate::config::{AdminCommand, Config};
 use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::inventory;
 use crate::keys;
 use crate::openapi::{ProblemResponse, TAG};
 use crate::rules::{self, check_id, valid_subject};
@@ -35,9 +36,11 @@ pub async fn list_methods(db: &Db, subject: &str) -> ApiResult<Vec<Method>> {
     ))
 }
 
-/// Deletes without step-up or the last-method policy: the administrator decides.
+/// Deletes without step-up or the last-method policy: the administrator decides. A
+/// hardware token goes back to the inventory.
 pub async fn delete_method(
     db: &Db,
+    secrets: &SecretBox,
     subject: &str,
     method_id: &str,
 ) -> ApiResult<DefaultMethodResponse> {
@@ -48,6 +51,8 @@ pub async fn delete_method(
         .await?
         .ok_or(ApiError::NotFound)?;
     let user = store::lock_user(&mut tx, &found.id).await?;
+    let method = store::method_of(&mut tx, &user.id, method_id).await?;
+    inventory::return_token(&mut tx, secrets, &method).await?;
     store::delete_method(&mut tx, &user.id, method_id).await?;
     let remaining = rules::api_methods(&store::methods_of(&mut tx, &user.id).await?);
     let default = rules::current_default(&user, &remaining);
@@ -59,13 +64,17 @@ pub async fn delete_method(
     })
 }
 
-pub async fn reset_user(db: &Db, subject: &str) -> ApiResult<()> {
+/// Removes all of a user's methods; their hardware tokens go back to the inventory.
+pub async fn reset_user(db: &Db, secrets: &SecretBox, subject: &str) -> ApiResult<()> {
     known_shape(subject)?;
     let mut tx = db.begin_write().await?;
     let found = store::user_by_subject(&mut tx, subject)
         .await?
         .ok_or(ApiError::NotFound)?;
     store::lock_user(&mut tx, &found.id).await?;
+    for method in store::methods_of(&mut tx, &found.id).await? {
+        inventory::return_token(&mut tx, secrets, &method).await?;
+    }
     store::reset_user(&mut tx, &found.id).await?;
     tx.commit().await?;
     tracing::info!(user = %found.id, "administrator reset a user");
@@ -78,14 +87,6 @@ fn known_shape(subject: &str) -> ApiResult<()> {
         Ok(())
     } else {
         Err(ApiError::NotFound)
-    }
-}
-
-fn require_admin(caller: &Caller) -> ApiResult<()> {
-    if caller.admin {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
     }
 }
 
@@ -104,7 +105,7 @@ async fn api_list(
     caller: Caller,
     Path(subject): Path<String>,
 ) -> ApiResult<Json<Vec<Method>>> {
-    require_admin(&caller)?;
+    caller.require_admin()?;
     Ok(Json(list_methods(&state.db, &subject).await?))
 }
 
@@ -124,8 +125,10 @@ async fn api_delete(
     caller: Caller,
     Path((subject, id)): Path<(String, String)>,
 ) -> ApiResult<Json<DefaultMethodResponse>> {
-    require_admin(&caller)?;
-    Ok(Json(delete_method(&state.db, &subject, &id).await?))
+    caller.require_admin()?;
+    Ok(Json(
+        delete_method(&state.db, &state.secrets, &subject, &id).await?,
+    ))
 }
 
 /// Removes all of a user's methods (administrators only).
@@ -143,8 +146,8 @@ async fn api_reset(
     caller: Caller,
     Path(subject): Path<String>,
 ) -> ApiResult<StatusCode> {
-    require_admin(&caller)?;
-    reset_user(&state.db, &subject).await?;
+    caller.require_admin()?;
+    reset_user(&state.db, &state.secrets, &subject).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -159,11 +162,17 @@ pub async fn run_cli(
             serde_json::to_string_pretty(&list_methods(db, &subject).await?)
         }
         AdminCommand::DeleteMethod { subject, method_id } => {
-            serde_json::to_string_pretty(&delete_method(db, &subject, &method_id).await?)
+            let secrets = keys::open_checked(db, config).await?;
+            serde_json::to_string_pretty(&delete_method(db, &secrets, &subject, &method_id).await?)
         }
         AdminCommand::ResetUser { subject } => {
-            reset_user(db, &subject).await?;
+            let secrets = keys::open_checked(db, config).await?;
+            reset_user(db, &secrets, &subject).await?;
             Ok(format!("reset {subject}"))
+        }
+        AdminCommand::Tokens(command) => {
+            crate::tokens::run_cli(db, config, command).await?;
+            return Ok(());
         }
         AdminCommand::RotateEncryptionKey {
             new_key_file,

@@ -26,6 +26,17 @@ pub struct Caller {
     pub admin: bool,
 }
 
+impl Caller {
+    /// The admin API (users' methods, the token inventory) is for the admin role only.
+    pub fn require_admin(&self) -> ApiResult<()> {
+        if self.admin {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 

@@ -34,6 +34,9 @@ pub enum AdminCommand {
     DeleteMethod { subject: String, method_id: String },
     /// Remove all of a user's methods, enrolments, sessions and step-ups.
     ResetUser { subject: String },
+    /// The hardware token inventory.
+    #[command(subcommand)]
+    Tokens(TokensCommand),
     /// Re-encrypt every secret with a new key (the current one comes from
     /// --encryption-key / --key-file). Stop every instance first; no instance starts
     /// until the rotation is finished. Run it again after an interruption: it resumes.
@@ -54,6 +57,32 @@ pub enum AdminCommand {
         #[arg(long)]
         limit: Option<u64>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Import tokens from a CSV file with the header
+    /// `upn,serial number,secret key,time interval,manufacturer,model` (optionally
+    /// `,algorithm,digits`); an empty upn leaves the token available to anyone. Prints a
+    /// report; exits non-zero when a line was rejected. Importing a file again changes
+    /// nothing.
+    Import {
+        file: PathBuf,
+        /// The secret keys are hex, not Base32.
+        #[arg(long)]
+        hex: bool,
+    },
+    /// List the tokens (JSON), optionally only those in one state.
+    List {
+        #[arg(long, value_parser = ["available", "assigned", "activated"])]
+        state: Option<String>,
+    },
+    /// Set a token aside for one person (by subject): only they can activate it.
+    Assign { serial: String, subject: String },
+    /// Make a token available to anyone again.
+    Unassign { serial: String },
+    /// Remove a token from the inventory for good (and the method it is activated as).
+    Delete { serial: String },
 }
 
 /// Every setting; `None` means "not given here". Flags win over the file.

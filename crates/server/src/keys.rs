@@ -3,7 +3,8 @@
 //! resumable key rotation.
 //!
 //! Rotation (`admin rotate-encryption-key`) marks the database as rotating to the new
-//! key, re-encrypts the secrets in committed batches, recording beside each the key that
+//! key, re-encrypts the secrets (of methods, then of the hardware tokens in the
+//! inventory) in committed batches, recording beside each the key that
 //! sealed it, and at the end makes the new key the database's key. While it is marked,
 //! no instance starts (with either key): a half-rotated database has secrets under both
 //! keys. A run with the same new key resumes where the last one stopped.
@@ -48,7 +49,7 @@ pub enum KeyCheckError {
     OtherRotation { pending: String },
     #[error("the new key is the current key")]
     SameKey,
-    #[error("the secret of method {0} does not open with the current key")]
+    #[error("the secret of {0} does not open with the current key")]
     Unreadable(String),
     #[error(transparent)]
     Store(#[from] ApiError),
@@ -67,6 +68,17 @@ pub fn key_origin(config: &Config) -> String {
     } else {
         format!("the key file {}", config.key_file.display())
     }
+}
+
+/// The configured key for an admin command that seals or opens secrets, refused like
+/// at a server start when it is not the database's (or during a rotation).
+pub async fn open_checked(
+    db: &Db,
+    config: &Config,
+) -> Result<SecretBox, Box<dyn std::error::Error>> {
+    let secrets = SecretBox::load(config.encryption_key.as_deref(), &config.key_file)?;
+    check_at_start(db, &secrets, &key_origin(config)).await?;
+    Ok(secrets)
 }
 
 /// Refuses to serve with a key that is not the database's, or during a rotation. The
@@ -192,22 +204,35 @@ pub async fn rotate(
             break;
         }
         let mut tx = db.begin_write().await?;
-        let rows = store::secrets_not_under(&mut tx, new.key_id(), room).await?;
-        if rows.is_empty() {
-            break;
-        }
-        for row in &rows {
+        let mut done = 0;
+        for row in store::secrets_not_under(&mut tx, new.key_id(), room).await? {
             let Some(sealed) = &row.secret_enc else {
                 continue;
             };
             let secret = old
                 .open(sealed, &row.aad())
-                .ok_or_else(|| KeyCheckError::Unreadable(row.id.clone()))?;
+                .ok_or_else(|| KeyCheckError::Unreadable(format!("method {}", row.id)))?;
             let resealed = new.seal(&secret, &row.aad()).map_err(ApiError::from)?;
             store::reseal_secret(&mut tx, &row.id, sealed, &resealed, new.key_id()).await?;
+            done += 1;
+        }
+        // Then the hardware tokens waiting in the inventory, sealed to their serials.
+        for (serial, sealed) in
+            store::token_secrets_not_under(&mut tx, new.key_id(), room - done).await?
+        {
+            let aad = store::token_aad(&serial);
+            let secret = old
+                .open(&sealed, &aad)
+                .ok_or_else(|| KeyCheckError::Unreadable(format!("hardware token {serial}")))?;
+            let resealed = new.seal(&secret, &aad).map_err(ApiError::from)?;
+            store::reseal_token_secret(&mut tx, &serial, &sealed, &resealed, new.key_id()).await?;
+            done += 1;
+        }
+        if done == 0 {
+            break;
         }
         tx.commit().await?;
-        rotation.reencrypted += u64::try_from(rows.len()).unwrap_or_default();
+        rotation.reencrypted += done;
         tracing::info!(
             done = rotation.reencrypted,
             "re-encrypted a batch of secrets"
@@ -215,7 +240,8 @@ pub async fn rotate(
     }
 
     let mut tx = db.begin_write().await?;
-    rotation.remaining = store::count_secrets_not_under(&mut tx, new.key_id()).await?;
+    rotation.remaining = store::count_secrets_not_under(&mut tx, new.key_id()).await?
+        + store::count_token_secrets_not_under(&mut tx, new.key_id()).await?;
     rotation.finished = rotation.remaining == 0;
     if rotation.finished {
         store::promote_key_check(&mut tx, ROTATING_TO, CURRENT).await?;

@@ -4,11 +4,13 @@
 //!
 //! - leaves: `config`, `crypto`, `db`, `error`, `openapi`, `web`, `password`, `listen`
 //!   (the accept loop with the connection limits)
-//! - `store` (SQL only), then `rules` (policy, validation, defaults), `jwt` and `keys`
-//!   (the encryption key's check value and rotation)
+//! - `store` (SQL only), then `rules` (policy, validation, defaults), `inventory` (the
+//!   hardware token inventory: import files, sealing to the serial, return on delete),
+//!   `jwt` and `keys` (the encryption key's check value and rotation)
 //! - `state` (`AppState`), then `auth` (who calls) and `verify` (codes under rate limits)
 //! - areas, each with its own `router()`: `methods` (one submodule per method type),
-//!   `step_up`, `session`, `admin`, `portal`; and `demo` (seeding)
+//!   `step_up`, `session`, `admin`, `tokens` (the hardware token inventory's admin API
+//!   and CLI), `portal`; and `demo` (seeding)
 //! - this root: the full router ([`app`]) and [`serve`].
 
 pub mod admin;
@@ -19,6 +21,7 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod inventory;
 pub mod jwt;
 pub mod keys;
 pub mod listen;
@@ -31,6 +34,7 @@ pub mod session;
 pub mod state;
 pub mod step_up;
 pub mod store;
+pub mod tokens;
 pub mod verify;
 pub mod web;
 
@@ -99,6 +103,7 @@ fn api_router(config: &Config) -> OpenApiRouter<AppState> {
         .merge(methods::router())
         .merge(step_up::router())
         .merge(admin::router())
+        .merge(tokens::router())
         .routes(routes!(health));
     if config.demo {
         router.merge(session::router())

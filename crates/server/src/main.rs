@@ -52,9 +52,12 @@ async fn run(config: Config, command: Command) -> Result<(), Box<dyn std::error:
     }
     let state = AppState::open(db, config).await?;
     if state.config.demo {
-        demo::seed(&state).await?;
+        let tokens = demo::seed(&state).await?;
         for (name, password) in demo::DEMO_USERS {
             println!("demo user: {name} / {password}");
+        }
+        for token in tokens {
+            println!("demo hardware token: {} / {}", token.serial, token.secret);
         }
     }
     security_info_server::serve(state).await?;

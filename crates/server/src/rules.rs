@@ -4,11 +4,11 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, MethodRow, UserRow};
-use security_info_core::CoreError;
 use security_info_core::api::{DefaultMethod, Method, Policy};
 use security_info_core::methods::{
     MethodFacts, MethodType, default_after_add, fallback_default, limit_reached_message,
 };
+use security_info_core::{CoreError, Secret};
 use sqlx::AnyConnection;
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
@@ -54,6 +54,18 @@ pub async fn require_fresh(
         return Err(ApiError::StepUpRequired);
     }
     Ok(())
+}
+
+/// Why a secret is refused: RFC 4226 asks for at least 128 bits; 512 is SHA-512's block.
+pub const SECRET_LENGTH: &str = "a secret has 128 to 512 bits";
+
+/// The length of a TOTP secret, from an authenticator app or a token inventory.
+pub fn check_secret_len(secret: &Secret) -> ApiResult<()> {
+    if (16..=64).contains(&secret.as_bytes().len()) {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(SECRET_LENGTH.into()))
+    }
 }
 
 /// Ids are ours (hex); anything else cannot exist, and must not reach the database

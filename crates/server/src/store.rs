@@ -4,7 +4,8 @@
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use security_info_core::api::{DefaultMethod, Method};
-use security_info_core::methods::{DefaultMode, MethodSource, MethodType};
+use security_info_core::methods::{DefaultMode, MethodSource, MethodType, mask_serial};
+use security_info_core::totp::{Algorithm, TotpParams};
 use sqlx::AnyConnection;
 
 /// A Unix time as the database stores it. Every function here takes the time from its
@@ -43,6 +44,12 @@ pub struct MethodRow {
     /// The last time step accepted (RFC 6238 section 5.2: that one and every earlier one
     /// are refused from then on).
     pub last_step: Option<i64>,
+    /// Code parameters; `None` for the defaults of authenticator apps.
+    pub totp_algorithm: Option<String>,
+    pub totp_digits: Option<i64>,
+    pub totp_period: Option<i64>,
+    /// The hardware token this method is (its serial number), if it is one.
+    pub token_serial: Option<String>,
 }
 
 impl MethodRow {
@@ -61,9 +68,13 @@ impl MethodRow {
             id: self.id.clone(),
             method_type: kind,
             name: self.name.clone(),
-            detail: None,
+            detail: self.token_serial.as_deref().map(mask_serial),
             phone_kind: None,
-            source: (kind == MethodType::Totp).then_some(MethodSource::App),
+            source: (kind == MethodType::Totp).then_some(if self.token_serial.is_some() {
+                MethodSource::Hardware
+            } else {
+                MethodSource::App
+            }),
             usable_for: kind.usable_for().to_vec(),
             default_modes: kind.default_modes(None).to_vec(),
             created_at: self.created_ms / 1000,
@@ -72,14 +83,39 @@ impl MethodRow {
     }
 }
 
+impl MethodRow {
+    /// The parameters its codes are checked with: a hardware token's own (60 s periods
+    /// and 8 digits exist), the defaults for apps.
+    pub fn params(&self) -> ApiResult<TotpParams> {
+        match (&self.totp_algorithm, self.totp_digits, self.totp_period) {
+            (None, None, None) => Ok(TotpParams::default()),
+            (Some(algorithm), Some(digits), Some(period)) => {
+                stored_params(algorithm, digits, period)
+            }
+            _ => Err(ApiError::Internal(format!(
+                "method {} has partial code parameters",
+                self.id
+            ))),
+        }
+    }
+}
+
+/// Code parameters as stored; the import validated them, so a failure is the server's.
+pub fn stored_params(algorithm: &str, digits: i64, period: i64) -> ApiResult<TotpParams> {
+    let algorithm = Algorithm::parse(algorithm).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let digits = u8::try_from(digits).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let period = u32::try_from(period).map_err(|e| ApiError::Internal(e.to_string()))?;
+    TotpParams::new(algorithm, digits, period).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
 pub fn secret_aad(user_id: &str, method_id: &str) -> String {
     format!("totp-secret:{user_id}:{method_id}")
 }
 
 const USER_COLUMNS: &str =
     "id, subject, account_name, password_hash, default_method_id, default_mode";
-const METHOD_COLUMNS: &str =
-    "id, user_id, method_type, name, secret_enc, created_ms, last_used_at, last_step";
+const METHOD_COLUMNS: &str = "id, user_id, method_type, name, secret_enc, created_ms, \
+     last_used_at, last_step, totp_algorithm, totp_digits, totp_period, token_serial";
 
 pub async fn user_by_subject(
     conn: &mut AnyConnection,
@@ -164,6 +200,19 @@ pub async fn method_of(
     .fetch_optional(conn)
     .await?
     .ok_or(ApiError::NotFound)
+}
+
+/// A method by id alone, for the token inventory (which knows only the method's id).
+pub async fn method_by_id(
+    conn: &mut AnyConnection,
+    method_id: &str,
+) -> ApiResult<Option<MethodRow>> {
+    Ok(sqlx::query_as::<_, MethodRow>(&format!(
+        "SELECT {METHOD_COLUMNS} FROM methods WHERE id = $1"
+    ))
+    .bind(method_id)
+    .fetch_optional(conn)
+    .await?)
 }
 
 pub async fn set_default(
@@ -426,8 +475,9 @@ pub async fn consume_enrollment(
 
 pub async fn insert_method(conn: &mut AnyConnection, row: &MethodRow) -> ApiResult<()> {
     sqlx::query(
-        "INSERT INTO methods (id, user_id, method_type, name, secret_enc, created_ms, last_step) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO methods (id, user_id, method_type, name, secret_enc, created_ms, last_step, \
+         totp_algorithm, totp_digits, totp_period, token_serial) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&row.id)
     .bind(&row.user_id)
@@ -436,6 +486,10 @@ pub async fn insert_method(conn: &mut AnyConnection, row: &MethodRow) -> ApiResu
     .bind(&row.secret_enc)
     .bind(row.created_ms)
     .bind(row.last_step)
+    .bind(&row.totp_algorithm)
+    .bind(row.totp_digits)
+    .bind(row.totp_period)
+    .bind(&row.token_serial)
     .execute(conn)
     .await?;
     Ok(())
@@ -681,6 +735,253 @@ pub async fn reseal_secret(
     .bind(new_sealed)
     .bind(key_id)
     .bind(method_id)
+    .bind(old_sealed)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+// ---- hardware tokens -------------------------------------------------------------------
+
+/// Where a hardware token is: in the inventory for anyone, set aside for one person, or
+/// in use as a method.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenState {
+    Available,
+    Assigned,
+    Activated,
+}
+
+impl TokenState {
+    pub const ALL: [TokenState; 3] = [
+        TokenState::Available,
+        TokenState::Assigned,
+        TokenState::Activated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenState::Available => "available",
+            TokenState::Assigned => "assigned",
+            TokenState::Activated => "activated",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<TokenState> {
+        TokenState::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenRow {
+    pub serial: String,
+    /// Sealed with [`token_aad`] while the token is not activated.
+    pub secret_enc: Option<String>,
+    pub algorithm: String,
+    pub digits: i64,
+    pub period: i64,
+    pub manufacturer: String,
+    pub model: String,
+    pub user_id: Option<String>,
+    pub method_id: Option<String>,
+    pub last_step: Option<i64>,
+    /// The subject of `user_id`.
+    pub assigned_to: Option<String>,
+    /// The subject of the user whose method it is.
+    pub activated_by: Option<String>,
+}
+
+impl TokenRow {
+    pub fn state(&self) -> TokenState {
+        match (&self.method_id, &self.user_id) {
+            (Some(_), _) => TokenState::Activated,
+            (None, Some(_)) => TokenState::Assigned,
+            (None, None) => TokenState::Available,
+        }
+    }
+
+    pub fn params(&self) -> ApiResult<TotpParams> {
+        stored_params(&self.algorithm, self.digits, self.period)
+    }
+}
+
+/// The associated data that binds a token's sealed secret to its serial number while it
+/// waits in the inventory (a sealed secret copied onto another serial does not open).
+pub fn token_aad(serial: &str) -> String {
+    format!("hardware-token-secret:{serial}")
+}
+
+const TOKEN_SELECT: &str = "SELECT t.serial, t.secret_enc, t.algorithm, t.digits, t.period, \
+     t.manufacturer, t.model, t.user_id, t.method_id, t.last_step, \
+     a.subject AS assigned_to, u.subject AS activated_by \
+     FROM hardware_tokens t LEFT JOIN users a ON a.id = t.user_id \
+     LEFT JOIN methods m ON m.id = t.method_id LEFT JOIN users u ON u.id = m.user_id";
+
+pub async fn token(conn: &mut AnyConnection, serial: &str) -> ApiResult<Option<TokenRow>> {
+    Ok(
+        sqlx::query_as::<_, TokenRow>(&format!("{TOKEN_SELECT} WHERE t.serial = $1"))
+            .bind(serial)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
+pub async fn tokens(conn: &mut AnyConnection) -> ApiResult<Vec<TokenRow>> {
+    Ok(
+        sqlx::query_as::<_, TokenRow>(&format!("{TOKEN_SELECT} ORDER BY t.serial"))
+            .fetch_all(conn)
+            .await?,
+    )
+}
+
+/// A token to add to the inventory, its secret already sealed with [`token_aad`].
+pub struct NewToken<'a> {
+    pub serial: &'a str,
+    pub sealed: &'a str,
+    pub params: TotpParams,
+    pub manufacturer: &'a str,
+    pub model: &'a str,
+    pub user_id: Option<&'a str>,
+}
+
+/// Adds a token; false when its serial is already there (left as it is).
+pub async fn insert_token(
+    conn: &mut AnyConnection,
+    token: &NewToken<'_>,
+    now: u64,
+) -> ApiResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO hardware_tokens (serial, secret_enc, algorithm, digits, period, \
+         manufacturer, model, user_id, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (serial) DO NOTHING",
+    )
+    .bind(token.serial)
+    .bind(token.sealed)
+    .bind(token.params.algorithm.as_str())
+    .bind(i64::from(token.params.digits))
+    .bind(i64::from(token.params.period))
+    .bind(token.manufacturer)
+    .bind(token.model)
+    .bind(token.user_id)
+    .bind(db_time(now))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks the token as activated as `method_id` by `user_id` (its secret now lives in the
+/// method); false when it is no longer available to this user or `step` is not later
+/// than its last accepted one — a concurrent activation won.
+pub async fn activate_token(
+    conn: &mut AnyConnection,
+    serial: &str,
+    user_id: &str,
+    method_id: &str,
+    step: i64,
+) -> ApiResult<bool> {
+    let done = sqlx::query(
+        "UPDATE hardware_tokens SET method_id = $1, secret_enc = NULL, secret_key_id = NULL \
+         WHERE serial = $2 AND method_id IS NULL AND (user_id IS NULL OR user_id = $3) \
+         AND (last_step IS NULL OR last_step < $4)",
+    )
+    .bind(method_id)
+    .bind(serial)
+    .bind(user_id)
+    .bind(step)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Puts a token whose method is being deleted back in the inventory, its secret sealed
+/// to the serial again, keeping its assignment and its last accepted step.
+pub async fn return_token(
+    conn: &mut AnyConnection,
+    serial: &str,
+    sealed: &str,
+    last_step: Option<i64>,
+) -> ApiResult<()> {
+    sqlx::query(
+        "UPDATE hardware_tokens SET method_id = NULL, secret_enc = $1, secret_key_id = NULL, \
+         last_step = $2 WHERE serial = $3",
+    )
+    .bind(sealed)
+    .bind(last_step)
+    .bind(serial)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Assigns the token to a user, or to nobody; false when there is no such token.
+pub async fn set_token_user(
+    conn: &mut AnyConnection,
+    serial: &str,
+    user_id: Option<&str>,
+) -> ApiResult<bool> {
+    let done = sqlx::query("UPDATE hardware_tokens SET user_id = $1 WHERE serial = $2")
+        .bind(user_id)
+        .bind(serial)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete_token(conn: &mut AnyConnection, serial: &str) -> ApiResult<bool> {
+    let done = sqlx::query("DELETE FROM hardware_tokens WHERE serial = $1")
+        .bind(serial)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+const TOKENS_NOT_UNDER_KEY: &str = "FROM hardware_tokens t WHERE t.secret_enc IS NOT NULL \
+     AND (t.secret_key_id IS NULL OR t.secret_key_id <> $1)";
+
+/// Up to `limit` token secrets in the inventory not yet sealed with the key `key_id`.
+pub async fn token_secrets_not_under(
+    conn: &mut AnyConnection,
+    key_id: &str,
+    limit: u64,
+) -> ApiResult<Vec<(String, String)>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT t.serial, t.secret_enc {TOKENS_NOT_UNDER_KEY} ORDER BY t.serial LIMIT $2"
+    ))
+    .bind(key_id)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn count_token_secrets_not_under(
+    conn: &mut AnyConnection,
+    key_id: &str,
+) -> ApiResult<u64> {
+    let (count,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {TOKENS_NOT_UNDER_KEY}"))
+        .bind(key_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(u64::try_from(count).unwrap_or_default())
+}
+
+/// As [`reseal_secret`], for a token in the inventory.
+pub async fn reseal_token_secret(
+    conn: &mut AnyConnection,
+    serial: &str,
+    old_sealed: &str,
+    new_sealed: &str,
+    key_id: &str,
+) -> ApiResult<()> {
+    sqlx::query(
+        "UPDATE hardware_tokens SET secret_enc = $1, secret_key_id = $2 \
+         WHERE serial = $3 AND secret_enc = $4",
+    )
+    .bind(new_sealed)
+    .bind(key_id)
+    .bind(serial)
     .bind(old_sealed)
     .execute(conn)
     .await?;

@@ -11,21 +11,9 @@ use security_info_core::api::VerifyRequest;
 use security_info_core::methods::MethodType;
 use security_info_core::totp::{TotpParams, Verification, Window, check_code};
 
-/// Checks a TOTP code against `secret` under the rate limits; returns the matched time
-/// step. Failed guesses stay counted; a right code leaves no trace in the counters.
-pub async fn verify_code(
-    state: &AppState,
-    user_id: &str,
-    client: &ClientAddr,
-    secret: &[u8],
-    code: &str,
-    now: u64,
-) -> ApiResult<u64> {
-    let params = TotpParams::default();
-    // A malformed code is not a guess: refuse it before touching the counters.
-    let code = check_code(code, params.digits)
-        .map_err(|_| ApiError::InvalidCode(Some(format!("a code has {} digits", params.digits))))?;
-    let mut buckets = [
+/// The failed-verification counters a code attempt by `user_id` from `client` counts in.
+fn code_buckets(state: &AppState, user_id: &str, client: &ClientAddr) -> [Bucket; 2] {
+    [
         Bucket {
             key: format!("user:{user_id}"),
             limit: state.config.rate_limit_user,
@@ -34,7 +22,46 @@ pub async fn verify_code(
             key: format!("client:{}", client.0),
             limit: state.config.rate_limit_client,
         },
-    ];
+    ]
+}
+
+/// Counts a guess that failed before any code could be checked (a hardware token's
+/// serial number that is unknown or someone else's): like a wrong code, it uses up the
+/// user's and the address's attempts, and is refused with 429 once they are used up.
+pub async fn count_failed_guess(
+    state: &AppState,
+    user_id: &str,
+    client: &ClientAddr,
+    now: u64,
+) -> ApiResult<()> {
+    let mut buckets = code_buckets(state, user_id, client);
+    store::limited_attempt(
+        &state.db,
+        &mut buckets,
+        state.config.rate_limit_window,
+        now,
+        || false,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Checks a TOTP code against `secret` (with its parameters: a hardware token's may
+/// differ from the apps' defaults) under the rate limits; returns the matched time step.
+/// Failed guesses stay counted; a right code leaves no trace in the counters.
+pub async fn verify_code(
+    state: &AppState,
+    user_id: &str,
+    client: &ClientAddr,
+    params: TotpParams,
+    secret: &[u8],
+    code: &str,
+    now: u64,
+) -> ApiResult<u64> {
+    // A malformed code is not a guess: refuse it before touching the counters.
+    let code = check_code(code, params.digits)
+        .map_err(|_| ApiError::InvalidCode(Some(format!("a code has {} digits", params.digits))))?;
+    let mut buckets = code_buckets(state, user_id, client);
     let mut outcome = Verification::Invalid;
     store::limited_attempt(
         &state.db,
@@ -88,7 +115,8 @@ pub async fn step_up(
     let secret = state.secrets.open(sealed, &method.aad()).ok_or_else(|| {
         ApiError::Internal("a stored secret does not decrypt with this key".into())
     })?;
-    let step = verify_code(state, user_id, client, &secret, &request.code, now).await?;
+    let params = method.params()?;
+    let step = verify_code(state, user_id, client, params, &secret, &request.code, now).await?;
     let mut tx = state.db.begin_write().await?;
     store::lock_user(&mut tx, user_id).await?;
     store::method_of(&mut tx, user_id, &method.id).await?;

@@ -611,6 +611,7 @@ async fn openapi_document_lists_every_route() {
         ("get", "/api/me/security-info"),
         ("post", "/api/me/methods/totp/start"),
         ("post", "/api/me/methods/totp"),
+        ("post", "/api/me/methods/hardware-token"),
         ("patch", "/api/me/methods/{id}"),
         ("delete", "/api/me/methods/{id}"),
         ("put", "/api/me/default-method"),
@@ -623,6 +624,11 @@ async fn openapi_document_lists_every_route() {
         ("get", "/api/admin/users/{subject}/methods"),
         ("delete", "/api/admin/users/{subject}/methods/{id}"),
         ("post", "/api/admin/users/{subject}/reset"),
+        ("get", "/api/admin/tokens"),
+        ("post", "/api/admin/tokens"),
+        ("put", "/api/admin/tokens/{serial}/user"),
+        ("delete", "/api/admin/tokens/{serial}/user"),
+        ("delete", "/api/admin/tokens/{serial}"),
     ];
     for (method, path) in expected {
         assert!(
@@ -648,6 +654,9 @@ async fn openapi_document_lists_every_route() {
         "Method",
         "Problem",
         "TotpFinishRequest",
+        "HardwareTokenRequest",
+        "TokenInfo",
+        "ImportReport",
         "ErrorCode",
     ] {
         assert!(doc["components"]["schemas"][schema].is_object(), "{schema}");
@@ -658,7 +667,8 @@ async fn openapi_document_lists_every_route() {
         let path = path
             .trim_start_matches("/api")
             .replace("{id}", "x")
-            .replace("{subject}", "x");
+            .replace("{subject}", "x")
+            .replace("{serial}", "x");
         let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
         let r = srv.call(m, &path, Some(&t), Some(json!({}))).await;
         assert!(

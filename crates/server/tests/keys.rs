@@ -7,6 +7,7 @@ mod common;
 
 use common::*;
 use reqwest::StatusCode;
+use security_info_core::totp::TotpParams;
 use security_info_server::config::Settings;
 use security_info_server::db::Db;
 use std::io::{BufRead, BufReader, Read};
@@ -188,7 +189,8 @@ fn rotate(db: &TestDb, old: &Path, new: &Path, limit: Option<u32>) -> (i32, Stri
 }
 
 /// Point 9: key rotation re-encrypts every secret, survives an interruption (a run that
-/// stops after one row), refuses to serve half-done, and retires the old key.
+/// stops after one row), refuses to serve half-done, and retires the old key. The
+/// hardware tokens waiting in the inventory are re-encrypted too (issue 15).
 #[tokio::test]
 async fn key_rotation_is_resumable_and_retires_the_old_key() {
     let db = TestDb::new().await;
@@ -201,11 +203,20 @@ async fn key_rotation_is_resumable_and_retires_the_old_key() {
         methods.push((t.clone(), srv.enroll(&t, "app").await));
     }
     assert!(srv.stop());
+    let tokens = [
+        HwToken::new("ROT-0001", TotpParams::default()),
+        HwToken::new("ROT-0002", TotpParams::default()),
+    ];
+    let file = db.dir.0.join("tokens.csv");
+    let lines: String = tokens.iter().map(|t| t.csv_line("")).collect();
+    std::fs::write(&file, format!("{TOKEN_CSV_HEADER}{lines}")).expect("csv");
+    let (code, out, err) = tokens_cli(with_key_file(&db, &old), &["import", path_str(&file)]);
+    assert_eq!(code, 0, "{out}{err}");
 
-    // Interrupted after one of four secrets.
+    // Interrupted after one of six secrets (four methods, two tokens).
     let (code, out) = rotate(&db, &old, &new, Some(1));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("\"remaining\": 3"), "{out}");
+    assert!(out.contains("\"remaining\": 5"), "{out}");
     // Half-done: neither key serves.
     for key in [&old, &new] {
         let outcome = launch_async(with_key_file(&db, key)).await;
@@ -222,6 +233,7 @@ async fn key_rotation_is_resumable_and_retires_the_old_key() {
     // The re-run finishes the job; a third run has nothing left to do.
     let (code, out) = rotate(&db, &old, &new, None);
     assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\"reencrypted\": 5"), "{out}");
     assert!(out.contains("\"remaining\": 0"), "{out}");
     let (code, out) = rotate(&db, &old, &new, None);
     assert_eq!(code, 0, "{out}");
@@ -236,6 +248,13 @@ async fn key_rotation_is_resumable_and_retires_the_old_key() {
         }
     }
     assert_eq!(accepted, 4);
+    // The tokens' secrets open with the new key: both activate.
+    let step = tokens[0].settled_step();
+    for hw in &tokens {
+        let t = token(&user("rot"));
+        let r = srv.activate(&t, &hw.serial, &hw.code_at_step(step)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    }
 }
 
 /// Point 9: a key file in the database's directory is one backup away from the

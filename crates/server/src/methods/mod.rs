@@ -1,16 +1,19 @@
 //! The caller's methods, whatever their type: the security-info overview, rename,
 //! delete and the default method. Each method type brings its enrolment in a submodule
-//! with its own router (`totp`; a new type adds e.g. `phone.rs` the same way), merged
-//! here. Submodules use only the layers below, never this module.
+//! with its own router (`totp`, `hardware` for hardware tokens, which are `totp` methods
+//! too; a new type adds e.g. `phone.rs` the same way), merged here. Submodules use only
+//! the layers below, never this module.
 
+pub mod hardware;
 pub mod totp;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Json, Path};
+use crate::inventory;
 use crate::openapi::{ProblemResponse, TAG};
 use crate::rules::{self, check_id, clean_name};
 use crate::state::AppState;
-use crate::store::{self, MethodRow};
+use crate::store;
 use axum::extract::State;
 use security_info_core::api::{
     DefaultMethod, DefaultMethodResponse, Method, RenameRequest, SecurityInfo, SetDefaultRequest,
@@ -25,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rename_method, delete_method))
         .routes(routes!(set_default))
         .merge(totp::router())
+        .merge(hardware::router())
 }
 
 /// The caller's methods, default, policy and step-up state.
@@ -103,14 +107,12 @@ async fn delete_method(
     let mut tx = state.db.begin_write().await?;
     let user = store::lock_user(&mut tx, &caller.user.id).await?;
     let rows = store::methods_of(&mut tx, &user.id).await?;
-    let target = rows
-        .iter()
-        .find(|m| m.id == id)
-        .and_then(MethodRow::kind)
-        .ok_or(ApiError::NotFound)?;
+    let target_row = rows.iter().find(|m| m.id == id).ok_or(ApiError::NotFound)?;
+    let target = target_row.kind().ok_or(ApiError::NotFound)?;
     rules::require_fresh(&mut tx, &caller.holder, &rows, now).await?;
     let existing = rules::api_methods(&rows);
     rules::check_delete(&state.policy, target, &existing)?;
+    inventory::return_token(&mut tx, &state.secrets, target_row).await?;
     store::delete_method(&mut tx, &user.id, &id).await?;
     let remaining: Vec<Method> = existing.into_iter().filter(|m| m.id != id).collect();
     let default = rules::current_default(&user, &remaining);

@@ -125,9 +125,7 @@ async fn totp_finish(
     }
     let secret = Secret::from_base32(&secret_text)
         .map_err(|_| ApiError::Validation("the secret is not Base32".into()))?;
-    if !(16..=64).contains(&secret.as_bytes().len()) {
-        return Err(ApiError::Validation("a secret has 128 to 512 bits".into()));
-    }
+    rules::check_secret_len(&secret)?;
     let user_id = caller.user.id.clone();
     let mut conn = state.db.pool.acquire().await?;
     let expires_at = store::enrollment_expiry(
@@ -145,6 +143,7 @@ async fn totp_finish(
         &state,
         &user_id,
         &client,
+        TotpParams::default(),
         secret.as_bytes(),
         &request.code,
         now,
@@ -178,6 +177,10 @@ async fn totp_finish(
             i64::try_from(step)
                 .map_err(|_| ApiError::Validation("time step out of range".into()))?,
         ),
+        totp_algorithm: None,
+        totp_digits: None,
+        totp_period: None,
+        token_serial: None,
     };
     store::insert_method(&mut tx, &row).await?;
     let method = row

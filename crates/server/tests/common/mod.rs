@@ -96,6 +96,7 @@ impl TestDb {
                     "freshness",
                     "sessions",
                     "rate_locks",
+                    "hardware_tokens",
                 ] {
                     let rows: Vec<(String,)> =
                         sqlx::query_as(&format!("SELECT row_to_json(t)::text FROM {table} t"))
@@ -389,6 +390,16 @@ pub trait Api {
         totp
     }
 
+    /// Activates a hardware token by its serial number and a code.
+    async fn activate(&self, token: &str, serial: &str, code: &str) -> Response {
+        self.post(
+            "/me/methods/hardware-token",
+            token,
+            json!({"serial": serial, "code": code}),
+        )
+        .await
+    }
+
     async fn step_up(&self, token: &str, totp: &mut Totp) -> Response {
         let code = totp.next_code();
         self.post(
@@ -603,6 +614,67 @@ impl Totp {
             .find(|c| !near.contains(c))
             .expect("a wrong code")
     }
+}
+
+/// A hardware OATH token as its owner holds it: the serial on its back and the secret
+/// inside (the test computes its codes).
+pub struct HwToken {
+    pub serial: String,
+    pub secret: Secret,
+    pub params: TotpParams,
+}
+
+impl HwToken {
+    pub fn new(serial: &str, params: TotpParams) -> HwToken {
+        HwToken {
+            serial: serial.to_owned(),
+            secret: Secret::generate().expect("secret"),
+            params,
+        }
+    }
+
+    /// Its line in an import file (`upn` empty: available to anyone).
+    pub fn csv_line(&self, upn: &str) -> String {
+        format!(
+            "{upn},{},{},{},Acme,OTP c200,{},{}\n",
+            self.serial,
+            self.secret.to_base32(),
+            self.params.period,
+            self.params.algorithm.as_str(),
+            self.params.digits
+        )
+    }
+
+    /// The current time step, at least five seconds before it ends, so codes of the
+    /// steps before, at and after it are all accepted for a while.
+    pub fn settled_step(&self) -> u64 {
+        loop {
+            let now = security_info_core::unix_now();
+            if now % u64::from(self.params.period) < u64::from(self.params.period) - 5 {
+                return self.params.step_at(now);
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
+
+    pub fn code_at_step(&self, step: u64) -> String {
+        self.params.code_at_step(self.secret.as_bytes(), step)
+    }
+}
+
+/// The header of a token import file with the optional algorithm and digits columns.
+pub const TOKEN_CSV_HEADER: &str =
+    "upn,serial number,secret key,time interval,manufacturer,model,algorithm,digits\n";
+
+/// Runs `admin tokens ARGS…` on the test's database: exit code, stdout, stderr.
+pub fn tokens_cli(mut cmd: Command, args: &[&str]) -> (i32, String, String) {
+    cmd.args(["admin", "tokens"]).args(args);
+    let out = cmd.output().expect("cli");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// An HS256 token for `sub` signed with the test secret.
