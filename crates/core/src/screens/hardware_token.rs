@@ -5,7 +5,7 @@
 
 use crate::api::{ErrorCode, HardwareTokenRequest, Problem};
 use crate::methods::MethodType;
-use crate::totp::{CodeRefusal, check_code};
+use crate::totp::{CodeRefusal, DIGITS, check_code};
 
 /// Longest serial number accepted (the server's inventory allows no longer ones).
 pub const MAX_SERIAL_CHARS: usize = 64;
@@ -120,7 +120,7 @@ impl Activation {
 
 /// The request for what was typed: the serial trimmed (kept as typed otherwise:
 /// the administrator's inventory decides its spelling), the code normalised by the one
-/// code check with the digits of the type, the name trimmed (`None` when empty: the
+/// code check (6 to 8 digits), the name trimmed (`None` when empty: the
 /// server names it "Hardware token"; its length is the input's `maxlength` and the
 /// server's check).
 pub fn request(serial: &str, code: &str, name: &str) -> Result<HardwareTokenRequest, Refusal> {
@@ -131,8 +131,15 @@ pub fn request(serial: &str, code: &str, name: &str) -> Result<HardwareTokenRequ
     if serial.chars().count() > MAX_SERIAL_CHARS {
         return Err(Refusal::SerialTooLong);
     }
-    let digits = MethodType::Totp.code_digits().unwrap_or(6);
-    let code = check_code(code, digits).map_err(Refusal::Code)?;
+    // How many digits this token shows is the server's to know (most show 6, the
+    // type's default, which the message names): a code of any valid length is sent.
+    let code = DIGITS
+        .clone()
+        .find_map(|digits| check_code(code, digits).ok())
+        .ok_or_else(|| {
+            let digits = MethodType::Totp.code_digits().unwrap_or(*DIGITS.start());
+            Refusal::Code(CodeRefusal::Malformed { digits })
+        })?;
     let name = name.trim();
     Ok(HardwareTokenRequest {
         serial: serial.to_owned(),
@@ -173,7 +180,7 @@ mod tests {
     }
 
     #[test]
-    fn the_code_is_checked_with_the_digits_of_the_type() {
+    fn codes_of_six_to_eight_digits_are_sent() {
         assert_eq!(
             request("S1", "12345", ""),
             Err(Refusal::Code(CodeRefusal::Malformed { digits: 6 }))
@@ -185,6 +192,15 @@ mod tests {
         assert_eq!(
             request("S1", "123-456", "").map(|r| r.code),
             Ok("123456".into())
+        );
+        assert_eq!(
+            request("S1", "1234 5678", "").map(|r| r.code),
+            Ok("12345678".into()),
+            "an 8-digit token"
+        );
+        assert_eq!(
+            request("S1", "123456789", ""),
+            Err(Refusal::Code(CodeRefusal::Malformed { digits: 6 }))
         );
     }
 
