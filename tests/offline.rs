@@ -14,7 +14,7 @@ use security_info_core::api::{
     DefaultMethodResponse, ErrorCode, HardwareTokenRequest, Method, Policy, Problem,
     SecurityInfo as Info, StepUp, TotpFinishRequest, TotpStartResponse,
 };
-use security_info_core::methods::{MethodSource, MethodType, mask_serial};
+use security_info_core::methods::{MethodSource, MethodType, limit_reached_message, mask_serial};
 use security_info_core::totp::{Algorithm, TotpParams};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -44,6 +44,8 @@ const TOKEN_SERIAL: &str = "GALT00001234";
 const TOKEN_CODE: &str = "123456";
 /// A code the stub treats as from another time step (the token's clock drifted).
 const DRIFTED_CODE: &str = "999999";
+/// A serial whose activation the stub refuses with the limit (another tab added one).
+const LIMIT_SERIAL: &str = "GALT00005555";
 
 /// An in-page stand-in for the server: it keeps the user's methods, answers the
 /// requests the page, the wizard and the hardware token dialog make, and records every
@@ -108,7 +110,12 @@ impl Stub {
             ("POST", "/me/methods/hardware-token") => {
                 let activate: HardwareTokenRequest =
                     serde_json::from_str(request.body.as_deref().unwrap_or("")).unwrap();
-                let refused = if activate.serial != TOKEN_SERIAL {
+                let refused = if activate.serial == LIMIT_SERIAL {
+                    Some(
+                        Problem::new(ErrorCode::LimitReached)
+                            .with_detail(limit_reached_message("Microsoft Authenticator", 5)),
+                    )
+                } else if activate.serial != TOKEN_SERIAL {
                     Some(Problem::new(ErrorCode::NotFound))
                 } else if activate.code == DRIFTED_CODE {
                     Some(Problem::new(ErrorCode::InvalidCode).with_detail(
@@ -433,7 +440,7 @@ async fn user_provided_names_are_bidi_isolated() {
 
 /// Issue 15: "Authenticator app or hardware token" asks which; the hardware path checks
 /// the serial and the code before sending, shows the server's refusals in the token's
-/// own words (unknown serial, drifted clock), and on success closes and lists the token
+/// own words (unknown serial, drifted clock, the limit), and on success closes and lists the token
 /// as "Hardware token ••••1234" with the notice.
 #[wasm_bindgen_test]
 async fn hardware_token_choice_form_errors_and_success() {
@@ -511,7 +518,16 @@ async fn hardware_token_choice_form_errors_and_success() {
             .filter(|e| text(e).contains("the clock in your token has drifted"))
     })
     .await;
-    assert_eq!(stub.borrow().count("POST /me/methods/hardware-token"), 2);
+    // The limit as the server words it (the add dialog checked it, another tab was faster).
+    type_into(&serial, LIMIT_SERIAL);
+    click(&dialog, testids::TOKEN_SUBMIT);
+    wait_for("the limit sentence", || {
+        find(&dialog, testids::ERROR)
+            .filter(|e| text(e) == limit_reached_message("Microsoft Authenticator", 5))
+    })
+    .await;
+    assert_eq!(stub.borrow().count("POST /me/methods/hardware-token"), 3);
+    type_into(&serial, TOKEN_SERIAL);
 
     type_into(&code, TOKEN_CODE);
     click(&dialog, testids::TOKEN_SUBMIT);
