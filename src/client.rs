@@ -4,9 +4,9 @@ use crate::config::{Answer, Auth, Config, Outgoing, Transport};
 use crate::error::ClientError;
 use crate::json::{self, FromJson};
 use security_info_core::api::{
-    CSRF_HEADER, DefaultMethodResponse, Method, Problem, RenameRequest, SecurityInfo, Session,
-    SetDefaultRequest, SignInRequest, StepUpResponse, TotpFinishRequest, TotpStartRequest,
-    TotpStartResponse, VerifyRequest,
+    CSRF_HEADER, DefaultMethodResponse, HardwareTokenRequest, Method, Problem, RenameRequest,
+    SecurityInfo, Session, SetDefaultRequest, SignInRequest, StepUpResponse, TotpFinishRequest,
+    TotpStartRequest, TotpStartResponse, VerifyRequest,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -43,6 +43,14 @@ impl Client {
 
     pub async fn totp_finish(&self, request: &TotpFinishRequest) -> Result<Method, ClientError> {
         self.call(Call::totp_finish(request)).await
+    }
+
+    /// Activates a hardware token an administrator imported.
+    pub async fn hardware_token(
+        &self,
+        request: &HardwareTokenRequest,
+    ) -> Result<Method, ClientError> {
+        self.call(Call::hardware_token(request)).await
     }
 
     pub async fn rename(&self, id: &str, name: &str) -> Result<Method, ClientError> {
@@ -203,6 +211,14 @@ impl Call {
 
     pub fn totp_finish(request: &TotpFinishRequest) -> Self {
         Self::new("POST", "/me/methods/totp", Some(json::encode(request)))
+    }
+
+    pub fn hardware_token(request: &HardwareTokenRequest) -> Self {
+        Self::new(
+            "POST",
+            "/me/methods/hardware-token",
+            Some(json::encode(request)),
+        )
     }
 
     pub fn rename(id: &str, name: &str) -> Self {

@@ -12,8 +12,8 @@
 
 use js_sys::{Array, Function, JSON, Object, Reflect};
 use security_info_core::api::{
-    DefaultMethod, DefaultMethodResponse, ErrorCode, Method, Policy, Problem, RenameRequest,
-    SecurityInfo, Session, SetDefaultRequest, SignInRequest, StepUp, StepUpResponse,
+    DefaultMethod, DefaultMethodResponse, ErrorCode, HardwareTokenRequest, Method, Policy, Problem,
+    RenameRequest, SecurityInfo, Session, SetDefaultRequest, SignInRequest, StepUp, StepUpResponse,
     TotpFinishRequest, TotpStartRequest, TotpStartResponse, VerifyRequest,
 };
 use security_info_core::methods::{DefaultMode, MethodSource, MethodType, PhoneKind, Usage};
@@ -424,6 +424,12 @@ mapping!(write TotpFinishRequest {
     name: "name",
 });
 
+mapping!(write HardwareTokenRequest {
+    serial: "serial",
+    code: "code",
+    name: "name",
+});
+
 mapping!(write RenameRequest {
     name: "name",
 });
@@ -546,6 +552,11 @@ mod tests {
             secret: "GEZD".into(),
             code: "123456".into(),
             name: Some("Phone".into()),
+        }));
+        same_fields::<HardwareTokenRequest>(serde_json::to_value(HardwareTokenRequest {
+            serial: "GALT1234".into(),
+            code: "123456".into(),
+            name: Some("Fob".into()),
         }));
         same_fields::<RenameRequest>(serde_json::to_value(RenameRequest { name: "n".into() }));
         same_fields::<SetDefaultRequest>(serde_json::to_value(SetDefaultRequest {

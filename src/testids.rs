@@ -31,6 +31,10 @@ pub const RENAME_SAVE: &str = "rename-save";
 pub const ADD_METHOD_DIALOG: &str = "add-method-dialog";
 pub const METHOD_SELECT: &str = "method-select";
 pub const ADD_CONFIRM: &str = "add-confirm";
+/// "Authenticator app or hardware token": where the codes come from.
+pub const SOURCE_APP: &str = "source-app";
+pub const SOURCE_HARDWARE: &str = "source-hardware";
+pub const SOURCE_BACK: &str = "source-back";
 
 // Screen C: authenticator wizard.
 pub const WIZARD: &str = "authenticator-wizard";
@@ -42,6 +46,12 @@ pub const USE_OTHER_APP: &str = "use-other-app";
 pub const USE_OTHER_METHOD: &str = "use-other-method";
 pub const CODE_INPUT: &str = "code-input";
 pub const CODE_SUBMIT: &str = "code-submit";
+
+// Hardware token activation (its code field is CODE_INPUT).
+pub const HARDWARE_TOKEN_DIALOG: &str = "hardware-token-dialog";
+pub const SERIAL_INPUT: &str = "serial-input";
+pub const TOKEN_NAME_INPUT: &str = "token-name-input";
+pub const TOKEN_SUBMIT: &str = "token-submit";
 
 // Screen D: change default.
 pub const DEFAULT_DIALOG: &str = "default-dialog";

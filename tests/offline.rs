@@ -11,10 +11,10 @@ use leptos::prelude::*;
 use security_info::config::{Answer, Config, Outgoing, Transport};
 use security_info::{ClientError, testids};
 use security_info_core::api::{
-    DefaultMethodResponse, Method, Policy, SecurityInfo as Info, StepUp, TotpFinishRequest,
-    TotpStartResponse,
+    DefaultMethodResponse, ErrorCode, HardwareTokenRequest, Method, Policy, Problem,
+    SecurityInfo as Info, StepUp, TotpFinishRequest, TotpStartResponse,
 };
-use security_info_core::methods::MethodType;
+use security_info_core::methods::{MethodSource, MethodType, limit_reached_message, mask_serial};
 use security_info_core::totp::{Algorithm, TotpParams};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -39,8 +39,17 @@ fn totp_method(id: String, name: &str) -> Method {
     }
 }
 
-/// An in-page stand-in for the server: it keeps the user's methods, answers the four
-/// requests the page and the wizard make, and records every request.
+/// The one hardware token the stub knows, and the code it accepts for it.
+const TOKEN_SERIAL: &str = "GALT00001234";
+const TOKEN_CODE: &str = "123456";
+/// A code the stub treats as from another time step (the token's clock drifted).
+const DRIFTED_CODE: &str = "999999";
+/// A serial whose activation the stub refuses with the limit (another tab added one).
+const LIMIT_SERIAL: &str = "GALT00005555";
+
+/// An in-page stand-in for the server: it keeps the user's methods, answers the
+/// requests the page, the wizard and the hardware token dialog make, and records every
+/// request.
 #[derive(Default)]
 struct Stub {
     methods: Vec<Method>,
@@ -95,6 +104,41 @@ impl Stub {
                 assert_eq!(finish.enrollment_id, "e1");
                 let method =
                     totp_method(format!("m{}", self.methods.len() + 1), "Authenticator app");
+                self.methods.push(method.clone());
+                serde_json::to_string(&method)
+            }
+            ("POST", "/me/methods/hardware-token") => {
+                let activate: HardwareTokenRequest =
+                    serde_json::from_str(request.body.as_deref().unwrap_or("")).unwrap();
+                let refused = if activate.serial == LIMIT_SERIAL {
+                    Some(
+                        Problem::new(ErrorCode::LimitReached)
+                            .with_detail(limit_reached_message("Microsoft Authenticator", 5)),
+                    )
+                } else if activate.serial != TOKEN_SERIAL {
+                    Some(Problem::new(ErrorCode::NotFound))
+                } else if activate.code == DRIFTED_CODE {
+                    Some(Problem::new(ErrorCode::InvalidCode).with_detail(
+                        "this code is from another time: check the clock of the device",
+                    ))
+                } else if activate.code != TOKEN_CODE {
+                    Some(Problem::new(ErrorCode::InvalidCode))
+                } else {
+                    None
+                };
+                if let Some(problem) = refused {
+                    return Ok(Answer {
+                        status: problem.status,
+                        body: serde_json::to_string(&problem).unwrap(),
+                        retry_after: None,
+                    });
+                }
+                let mut method = totp_method(
+                    format!("m{}", self.methods.len() + 1),
+                    activate.name.as_deref().unwrap_or("Hardware token"),
+                );
+                method.source = Some(MethodSource::Hardware);
+                method.detail = Some(mask_serial(&activate.serial));
                 self.methods.push(method.clone());
                 serde_json::to_string(&method)
             }
@@ -391,5 +435,128 @@ async fn user_provided_names_are_bidi_isolated() {
     assert_eq!(
         [in_list, in_confirmation, isolation(&notice, NAME)],
         [(1, 1); 3]
+    );
+}
+
+/// Issue 15: "Authenticator app or hardware token" asks which; the hardware path checks
+/// the serial and the code before sending, shows the server's refusals in the token's
+/// own words (unknown serial, drifted clock, the limit), and on success closes and lists the token
+/// as "Hardware token ••••1234" with the notice.
+#[wasm_bindgen_test]
+async fn hardware_token_choice_form_errors_and_success() {
+    let stub = Rc::new(RefCell::new(Stub::default()));
+    let (root, _handle) = mount(stubbed(&stub));
+    wait_testid(&root, testids::ADD_METHOD).await.click();
+    let add = wait_testid(&root, testids::ADD_METHOD_DIALOG).await;
+    let select = find(&add, testids::METHOD_SELECT).expect("type select");
+    let totp = select
+        .query_selector(r#"option[data-method-type="totp"]"#)
+        .unwrap()
+        .and_then(|o| o.get_attribute("value"))
+        .expect("the totp option");
+    choose(&select, &totp);
+    click(&add, testids::ADD_CONFIRM);
+
+    // The choice, with Back to the types and forward again.
+    let app = wait_testid(&add, testids::SOURCE_APP).await;
+    assert!(
+        text(&app).starts_with("Authenticator app"),
+        "{}",
+        text(&app)
+    );
+    let hardware = find(&add, testids::SOURCE_HARDWARE).expect("Hardware token");
+    assert!(text(&hardware).starts_with("Hardware token"));
+    click(&add, testids::SOURCE_BACK);
+    wait_testid(&add, testids::METHOD_SELECT).await;
+    click(&add, testids::ADD_CONFIRM);
+    wait_testid(&add, testids::SOURCE_HARDWARE).await.click();
+    let dialog = wait_testid(&root, testids::HARDWARE_TOKEN_DIALOG).await;
+    wait_for("the add dialog to close", || {
+        find(&root, testids::ADD_METHOD_DIALOG)
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    assert!(text(&dialog).contains("on the back of the token"));
+    let serial = find(&dialog, testids::SERIAL_INPUT).expect("serial field");
+    let code = find(&dialog, testids::CODE_INPUT).expect("code field");
+
+    // Checked in the browser: nothing is sent.
+    click(&dialog, testids::TOKEN_SUBMIT);
+    assert_eq!(
+        wait_error(&dialog).await,
+        "Enter the serial number from the back of your token."
+    );
+    assert_eq!(
+        serial.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    type_into(&serial, "  GALT00009999 ");
+    type_into(&code, "12345");
+    click(&dialog, testids::TOKEN_SUBMIT);
+    wait_for("the code message", || {
+        find(&dialog, testids::ERROR)
+            .filter(|e| text(e).contains("6-digit code that your token shows"))
+    })
+    .await;
+    assert_eq!(code.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(stub.borrow().count("POST /me/methods/hardware-token"), 0);
+
+    // The server's refusals, in the token's words.
+    type_into(&code, "123 456");
+    click(&dialog, testids::TOKEN_SUBMIT);
+    wait_for("the unknown-serial message", || {
+        find(&dialog, testids::ERROR)
+            .filter(|e| text(e).starts_with("We couldn't find a hardware token"))
+    })
+    .await;
+    type_into(&serial, TOKEN_SERIAL);
+    type_into(&code, DRIFTED_CODE);
+    click(&dialog, testids::TOKEN_SUBMIT);
+    wait_for("the drift hint", || {
+        find(&dialog, testids::ERROR)
+            .filter(|e| text(e).contains("the clock in your token has drifted"))
+    })
+    .await;
+    // The limit as the server words it (the add dialog checked it, another tab was faster).
+    type_into(&serial, LIMIT_SERIAL);
+    click(&dialog, testids::TOKEN_SUBMIT);
+    wait_for("the limit sentence", || {
+        find(&dialog, testids::ERROR)
+            .filter(|e| text(e) == limit_reached_message("Microsoft Authenticator", 5))
+    })
+    .await;
+    assert_eq!(stub.borrow().count("POST /me/methods/hardware-token"), 3);
+    type_into(&serial, TOKEN_SERIAL);
+
+    type_into(&code, TOKEN_CODE);
+    click(&dialog, testids::TOKEN_SUBMIT);
+    wait_for("the dialog to close", || {
+        find(&root, testids::HARDWARE_TOKEN_DIALOG)
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    let row = wait_rows(&root, 1).await.remove(0);
+    let part = |class: &str| {
+        let el = row.query_selector(class).unwrap().expect(class);
+        text(&el)
+    };
+    assert_eq!(
+        (part(".si-method-type"), part(".si-method-detail")),
+        ("Hardware token".to_owned(), "••••1234".to_owned())
+    );
+    assert_eq!(
+        row.get_attribute("data-method-type").as_deref(),
+        Some("totp")
+    );
+    wait_for("the added notice", || {
+        find(&root, testids::NOTICE).filter(|n| text(n) == "Hardware token was added.")
+    })
+    .await;
+    assert_eq!(
+        stub.borrow().count("POST /me/methods/totp/start"),
+        0,
+        "no secret made"
     );
 }

@@ -519,7 +519,7 @@ async fn rename_and_other_app_path() {
     // "I want to use a different authenticator app" leads to the generic code path.
     find(&root, testids::ADD_METHOD).unwrap().click();
     let dialog = wait_testid(&root, testids::ADD_METHOD_DIALOG).await;
-    find(&dialog, testids::ADD_CONFIRM).unwrap().click();
+    add_authenticator_app(&dialog).await;
     let wizard = wait_testid(&root, testids::WIZARD).await;
     find(&wizard, testids::USE_OTHER_APP).unwrap().click();
     let step = find(&wizard, testids::WIZARD_STEP).unwrap();

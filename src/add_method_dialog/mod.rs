@@ -1,5 +1,8 @@
 //! Screen B: choose a method to add. Only what the policy allows (and the host shows) is
-//! offered; the authenticator limit is checked here, before any secret exists.
+//! offered; the authenticator limit is checked here, before any secret exists. For
+//! "Authenticator app or hardware token" the person then chooses which ([`source`]).
+
+mod source;
 
 use crate::config::Action as HostAction;
 use crate::context::{Job, job_action, unique_id, use_ctx};
@@ -9,8 +12,7 @@ use crate::testids;
 use leptos::prelude::*;
 use security_info_core::CoreError;
 use security_info_core::api::SecurityInfo;
-use security_info_core::methods::MethodType;
-use security_info_core::screens::add;
+use security_info_core::screens::add::{self, Enrolment};
 
 /// The "Add a method" dialog (screen B).
 #[component]
@@ -21,9 +23,9 @@ pub fn AddMethodDialog(
     /// The user's current security info (methods and policy).
     #[prop(into)]
     info: Signal<Option<SecurityInfo>>,
-    /// Called with the chosen type once it passed the local rules and the host's
-    /// `on_before_action`; the caller opens that type's wizard.
-    on_choose: Callback<MethodType>,
+    /// Called with the chosen type (and for `totp` the chosen source) once it passed
+    /// the local rules and the host's `on_before_action`; the caller opens its enrolment.
+    on_choose: Callback<Enrolment>,
 ) -> impl IntoView {
     let ctx = use_ctx();
     view! {
@@ -35,7 +37,7 @@ pub fn AddMethodDialog(
 
 fn add_method_body(
     info: Signal<Option<SecurityInfo>>,
-    on_choose: Callback<MethodType>,
+    on_choose: Callback<Enrolment>,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let i18n = ctx.i18n.clone();
@@ -52,6 +54,8 @@ fn add_method_body(
     let selected = RwSignal::new(0usize);
     let error = RwSignal::new(None::<String>);
     let select_id = unique_id("method-select");
+    // A type that still needs its source ("Authenticator app" or "Hardware token").
+    let choosing = RwSignal::new(None::<Enrolment>);
 
     // Asks the host's on_before_action; no request to the server yet.
     let ask_host = job_action();
@@ -74,7 +78,12 @@ fn add_method_body(
                     let ctx = ctx.clone();
                     ask_host.dispatch_local(Job::new(async move {
                         if ctx.config().allows(HostAction::Add, Some(chosen)).await {
-                            on_choose.run(chosen);
+                            let enrolment = Enrolment::of(chosen);
+                            if enrolment.needs_source() {
+                                choosing.set(Some(enrolment));
+                            } else {
+                                on_choose.run(enrolment);
+                            }
                         }
                     }));
                 }
@@ -131,27 +140,36 @@ fn add_method_body(
         }
     };
 
-    view! {
-        <form
-            class="si-form"
-            on:submit=move |ev| {
-                ev.prevent_default();
-                add();
-            }
-        >
-            {list}
-            <p class="si-error" role="alert" data-testid=testids::ERROR>{move || error.get()}</p>
-            <p class="si-note">{i18n.t(Key::PolicyNote)}</p>
-            <div class="si-footer">
-                <button
-                    type="submit"
-                    class="si-button si-primary"
-                    data-testid=testids::ADD_CONFIRM
-                    disabled=move || options.with(Vec::is_empty)
-                >
-                    {i18n.t(Key::Add)}
-                </button>
-            </div>
-        </form>
+    let form = move || {
+        let (add, list, i18n) = (add.clone(), list.clone(), i18n.clone());
+        view! {
+            <form
+                class="si-form"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    add();
+                }
+            >
+                {list}
+                <p class="si-error" role="alert" data-testid=testids::ERROR>{move || error.get()}</p>
+                <p class="si-note">{i18n.t(Key::PolicyNote)}</p>
+                <div class="si-footer">
+                    <button
+                        type="submit"
+                        class="si-button si-primary"
+                        data-testid=testids::ADD_CONFIRM
+                        disabled=move || options.with(Vec::is_empty)
+                    >
+                        {i18n.t(Key::Add)}
+                    </button>
+                </div>
+            </form>
+        }
+    };
+    move || match choosing.get() {
+        Some(pending) => {
+            source::source_choice(pending, choosing, on_choose, select_id.clone()).into_any()
+        }
+        None => form().into_any(),
     }
 }

@@ -139,6 +139,31 @@ messages! {
         "U kunt de app nu gebruiken om u aan te melden en om uw wachtwoord opnieuw in te stellen.";
     Done "done" => "Done", "Gereed";
 
+    SourcePrompt "sourcePrompt" => "Where will your codes come from?", "Waar komen uw codes vandaan?";
+    SourceApp "sourceApp" => "Authenticator app", "Authenticator-app";
+    SourceAppHint "sourceAppHint" => "An app on your phone that shows codes.", "Een app op uw telefoon die codes weergeeft.";
+    HardwareToken "hardwareToken" => "Hardware token", "Hardwaretoken";
+    SourceHardwareHint "sourceHardwareHint" => "A small device from your organization that shows a code when you press its button.",
+        "Een klein apparaat van uw organisatie dat een code weergeeft als u op de knop drukt.";
+    TokenTitle "tokenTitle" => "Activate a hardware token", "Een hardwaretoken activeren";
+    TokenBody "tokenBody" => "Enter the serial number of your token, then press its button and enter the code it shows.",
+        "Voer het serienummer van uw token in, druk daarna op de knop van het token en voer de code in die het weergeeft.";
+    SerialLabel "serialLabel" => "Serial number", "Serienummer";
+    SerialHint "serialHint" => "It's printed on the back of the token.", "Dit staat op de achterkant van het token.";
+    TokenNameLabel "tokenNameLabel" => "Name (optional)", "Naam (optioneel)";
+    Activate "activate" => "Activate", "Activeren";
+    TokenSerialMissing "tokenSerialMissing" => "Enter the serial number from the back of your token.",
+        "Voer het serienummer van de achterkant van uw token in.";
+    TokenSerialTooLong "tokenSerialTooLong" => "A serial number has at most {max} characters.", "Een serienummer heeft maximaal {max} tekens.";
+    TokenCodeMalformed "tokenCodeMalformed" => "Enter the {digits}-digit code that your token shows.",
+        "Voer de code van {digits} cijfers in die uw token weergeeft.";
+    TokenCodeWrong "tokenCodeWrong" => "That code isn't right. Press the button on your token and enter the new code.",
+        "Die code is niet juist. Druk op de knop van uw token en voer de nieuwe code in.";
+    TokenDrift "tokenDrift" => "That code belongs to a different time: the clock in your token has drifted. Press its button and enter the new code. If this keeps happening, contact your administrator.",
+        "Die code hoort bij een ander tijdstip: de klok in uw token loopt niet gelijk. Druk op de knop en voer de nieuwe code in. Neem contact op met uw beheerder als dit blijft gebeuren.";
+    TokenNotFound "tokenNotFound" => "We couldn't find a hardware token with this serial number that you may activate. Check the serial number, or contact your administrator.",
+        "We kunnen geen hardwaretoken met dit serienummer vinden dat u mag activeren. Controleer het serienummer of neem contact op met uw beheerder.";
+
     DefaultTitle "defaultTitle" => "Change default method", "Standaardmethode wijzigen";
     DefaultPrompt "defaultPrompt" => "Which method would you like to use to sign in?", "Welke methode wilt u gebruiken om u aan te melden?";
     NoDefaultOptions "noDefaultOptions" => "Add a two-step verification method first.", "Voeg eerst een methode voor verificatie in twee stappen toe.";

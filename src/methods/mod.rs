@@ -3,18 +3,20 @@
 //! capability in `security_info_core::methods::MethodType::enrolable`).
 
 pub mod authenticator;
+pub mod hardware_token;
 
 use crate::dialog::Open;
 use authenticator::AuthenticatorWizard;
+use hardware_token::HardwareTokenDialog;
 use leptos::prelude::*;
 use security_info_core::api::Method;
-use security_info_core::methods::MethodType;
+use security_info_core::screens::add::Enrolment;
 
 /// The enrolment dialogs of every kind; the one for the chosen type is open.
 pub fn enrol_dialogs(
-    // The type being added; `None` when no enrolment is open. Closing a dialog
+    // What is being added; `None` when no enrolment is open. Closing a dialog
     // clears it.
-    adding: RwSignal<Option<MethodType>>,
+    adding: RwSignal<Option<Enrolment>>,
     // The product named in the texts ("Microsoft Authenticator").
     product: Signal<String>,
     // Called with the new method once the server stored it.
@@ -22,7 +24,7 @@ pub fn enrol_dialogs(
     // "I want to set up a different method": back to "Add a method".
     on_other_method: Callback<()>,
 ) -> impl IntoView {
-    let open_for = move |enrols: fn(MethodType) -> bool| {
+    let open_for = move |enrols: fn(Enrolment) -> bool| {
         Open::derived(
             move || adding.get().is_some_and(enrols),
             move || adding.set(None),
@@ -30,5 +32,6 @@ pub fn enrol_dialogs(
     };
     view! {
         <AuthenticatorWizard open=open_for(authenticator::enrols) product on_added on_other_method />
+        <HardwareTokenDialog open=open_for(hardware_token::enrols) on_added on_other_method />
     }
 }

@@ -91,10 +91,7 @@ pub fn delete_flow(
         let i18n = i18n.clone();
         Signal::derive(move || {
             let mut notes = vec![i18n.t(Key::CannotUndo)];
-            if target.with(|m| {
-                m.as_ref()
-                    .is_some_and(|m| delete::warns_remove_from_app(m.method_type))
-            }) {
+            if target.with(|m| m.as_ref().is_some_and(delete::warns_remove_from_app)) {
                 notes.push(i18n.t(Key::RemoveFromAppWarning));
             }
             notes

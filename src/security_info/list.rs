@@ -4,11 +4,11 @@
 use crate::client::Call;
 use crate::config::Action as HostAction;
 use crate::context::{Change, Reply, unique_id, use_ctx};
-use crate::i18n::Key;
+use crate::i18n::{I18n, Key};
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::Method;
-use security_info_core::methods::{MethodType, Usage};
+use security_info_core::methods::{MethodSource, MethodType, Usage};
 
 /// The methods the host shows, or the empty state.
 pub fn method_list(
@@ -175,12 +175,22 @@ fn method_row(
             {icon(method.method_type)}
             <div class="si-method-text">
                 {name_view}
-                <span class="si-method-type">{i18n.method_type(method.method_type)}</span>
+                <span class="si-method-type">{type_label(&i18n, &method)}</span>
                 {method.detail.clone().map(|d| view! { <bdi class="si-method-detail">{d}</bdi> })}
                 {sspr_only.then(|| view! { <span class="si-method-note">{i18n.t(Key::SsprOnly)}</span> })}
             </div>
             <div class="si-method-actions">{rename_button} {delete_button}</div>
         </li>
+    }
+}
+
+/// What the row calls the method's type: a `totp` method from a hardware token is a
+/// "Hardware token" (its detail is the masked serial).
+fn type_label(i18n: &I18n, method: &Method) -> String {
+    if method.source == Some(MethodSource::Hardware) {
+        i18n.t(Key::HardwareToken)
+    } else {
+        i18n.method_type(method.method_type)
     }
 }
 

@@ -18,7 +18,7 @@ use crate::testids;
 use leptos::prelude::*;
 use list::method_list;
 use security_info_core::api::{DefaultMethod, Method, SecurityInfo as Info};
-use security_info_core::methods::MethodType;
+use security_info_core::screens::add::Enrolment;
 use step_up::step_up_host;
 
 /// The whole "Security info" page (screen A) with its dialogs.
@@ -35,7 +35,7 @@ pub fn SecurityInfo(
     let notice = RwSignal::new(Named::default());
     let action_error = RwSignal::new(None::<String>);
     let add_open = RwSignal::new(false);
-    let adding = RwSignal::new(None::<MethodType>);
+    let adding = RwSignal::new(None::<Enrolment>);
     let default_open = RwSignal::new(false);
 
     // The last answer stays while a reload runs (no flash of "Loading…"), and beside
@@ -79,11 +79,12 @@ pub fn SecurityInfo(
     });
 
     // Both enrolable types start with the product's app; "I want to use a different
-    // authenticator app" inside the wizard switches to the generic code path.
-    let on_choose = Callback::new(move |t: MethodType| {
+    // authenticator app" inside the wizard switches to the generic code path. A
+    // hardware token has its own dialog.
+    let on_choose = Callback::new(move |e: Enrolment| {
         add_open.set(false);
         // Let the add dialog hand focus back first, so the wizard returns it there too.
-        request_animation_frame(move || adding.set(Some(t)));
+        request_animation_frame(move || adding.set(Some(e)));
     });
     let on_added = {
         let ctx = ctx.clone();

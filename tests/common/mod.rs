@@ -141,12 +141,19 @@ pub fn press(target: &web_sys::EventTarget, key: &str, shift: bool) {
     target.dispatch_event(&event).unwrap();
 }
 
-/// Add sign-in method → Add → wizard through to the code step. Returns the wizard and
-/// the secret read from "Can't scan image?".
+/// "Add" in the add dialog with the type the server offers (only `totp`), then
+/// "Authenticator app" for where the codes come from.
+pub async fn add_authenticator_app(dialog: &Root) {
+    find(dialog, testids::ADD_CONFIRM).expect("Add").click();
+    wait_testid(dialog, testids::SOURCE_APP).await.click();
+}
+
+/// Add sign-in method → Add → Authenticator app → wizard through to the code step.
+/// Returns the wizard and the secret read from "Can't scan image?".
 pub async fn wizard_to_code_step(root: &Root) -> (Root, Secret) {
     wait_testid(root, testids::ADD_METHOD).await.click();
     let dialog = wait_testid(root, testids::ADD_METHOD_DIALOG).await;
-    find(&dialog, testids::ADD_CONFIRM).expect("Add").click();
+    add_authenticator_app(&dialog).await;
     let wizard = wait_testid(root, testids::WIZARD).await;
     let step = find(&wizard, testids::WIZARD_STEP).expect("step heading");
     assert!(text(&step).starts_with("Step 1 of 4"), "{}", text(&step));

@@ -7,7 +7,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { startServer, launch, byId, signIn, addMethod, selectMethodType, totpCode, screenshot } from "./harness.mjs";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-const SCREENSHOTS = new Set(["sign-in", "security-info", "add-method", "wizard-scan", "default-dialog", "confirm-dialog", "verify-dialog"]);
+const SCREENSHOTS = new Set(["sign-in", "security-info", "add-method", "add-method-source", "hardware-token-error", "wizard-scan", "default-dialog", "confirm-dialog", "verify-dialog"]);
 const VARIANTS = [
   { name: "light", query: "", colorScheme: "light" },
   { name: "dark", query: "?theme=dark", colorScheme: "dark" },
@@ -53,6 +53,23 @@ for (const variant of VARIANTS) {
       await audit("add-method");
       await selectMethodType(add, "totp");
       await add.locator(byId("add-confirm")).click();
+      await add.locator(byId("source-hardware")).waitFor();
+      await audit("add-method-source");
+
+      // The hardware token dialog, empty and with an error (checked in the browser),
+      // then back to "Add a method".
+      await add.locator(byId("source-hardware")).click();
+      const token = page.locator(byId("hardware-token-dialog"));
+      await token.locator(byId("serial-input")).waitFor();
+      await audit("hardware-token");
+      await token.locator(byId("token-submit")).click();
+      await token.locator(byId("error")).filter({ hasText: /\S/ }).waitFor();
+      await audit("hardware-token-error");
+      await token.locator(byId("use-other-method")).click();
+      await add.waitFor();
+      await selectMethodType(add, "totp");
+      await add.locator(byId("add-confirm")).click();
+      await add.locator(byId("source-app")).click();
       const wizard = page.locator(byId("authenticator-wizard"));
       await wizard.waitFor();
       await audit("wizard-get-app");
@@ -88,7 +105,7 @@ for (const variant of VARIANTS) {
       await page.locator(byId("confirm-no")).click();
 
       // A second method needs a step-up: the verify dialog.
-      await addMethod(page, "totp");
+      await addMethod(page, "totp", { source: "app" });
       await wizard.locator(byId("wizard-next")).click();
       await wizard.locator(byId("wizard-next")).click();
       await page.locator(byId("verify-dialog")).waitFor();

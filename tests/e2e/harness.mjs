@@ -2,8 +2,8 @@
 // database, Debian's Chromium through playwright-core, CSP/console error collection,
 // and an independent TOTP implementation (npm `otpauth`) to compute codes.
 import { before, after } from "node:test";
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
+import { spawn, execFile } from "node:child_process";
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -60,6 +60,7 @@ export async function startServer(extraArgs = []) {
   return {
     ...urls,
     portalUsers,
+    dataDir,
     output: () => output,
     async stop() {
       child.kill("SIGTERM");
@@ -68,6 +69,40 @@ export async function startServer(extraArgs = []) {
     },
   };
 }
+
+/**
+ * Runs `security-info-server admin ARGS…` on a running server's database and key (its
+ * --data-dir, as the server was started); resolves with { code, stdout, stderr }.
+ */
+export function admin(server, ...args) {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("SECURITY_INFO_") && k !== "DATABASE_URL"),
+  );
+  return new Promise((resolve) => {
+    execFile(SERVER_BIN, ["admin", ...args], { env: { ...env, SECURITY_INFO_DATA_DIR: server.dataDir, RUST_LOG: "warn" } },
+      (error, stdout, stderr) => resolve({ code: error ? error.code ?? 1 : 0, stdout, stderr }));
+  });
+}
+
+/**
+ * Imports hardware tokens with `admin tokens import FILE.csv` (the CSV header of the
+ * big identity providers; an empty upn leaves a token available to anyone). Each token
+ * is { serial, secret (Base32), upn? }. Resolves with the command's result.
+ */
+export async function importTokens(server, tokens) {
+  const dir = mkdtempSync(join(tmpdir(), "si-e2e-tokens-"));
+  const file = join(dir, "tokens.csv");
+  const lines = tokens.map((t) => `${t.upn ?? ""},${t.serial},${t.secret},30,Contoso,OATH-TOTP fob`);
+  writeFileSync(file, ["upn,serial number,secret key,time interval,manufacturer,model", ...lines].join("\n") + "\n");
+  try {
+    return await admin(server, "tokens", "import", file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A fresh 160-bit Base32 secret, made by the independent TOTP library. */
+export const newTokenSecret = () => new OTPAuth.Secret({ size: 20 }).base32;
 
 /** A fresh Chromium profile; pages collect console errors and CSP violations. */
 export async function launch(options = {}) {
@@ -183,7 +218,7 @@ export async function verify(page, secret, offsetSteps = 0) {
  */
 export async function enrolTotp(page, { stepUp, name } = {}) {
   const before = await rows(page).count();
-  await addMethod(page, "totp");
+  await addMethod(page, "totp", { source: "app" });
   const wizard = page.locator(byId("authenticator-wizard"));
   await wizard.waitFor();
   await wizard.locator(byId("wizard-next")).click(); // get the app → set up
@@ -201,14 +236,41 @@ export async function enrolTotp(page, { stepUp, name } = {}) {
   return secret;
 }
 
-/** "Add sign-in method" → choose `type` → "Add"; returns the add dialog. */
-export async function addMethod(page, type) {
+/**
+ * "Add sign-in method" → choose `type` → "Add"; returns the add dialog. For "totp",
+ * `source` ("app" or "hardware") answers "Where will your codes come from?".
+ */
+export async function addMethod(page, type, { source } = {}) {
   await page.click(byId("add-method"));
   const add = page.locator(byId("add-method-dialog"));
   await add.waitFor();
   await selectMethodType(add, type);
   await add.locator(byId("add-confirm")).click();
+  if (source) await add.locator(byId(`source-${source}`)).click();
   return add;
+}
+
+/**
+ * Activates the hardware token `serial` with the current code for `secret` (computed by
+ * the independent TOTP library). Expects success unless `expectError`: then resolves
+ * with the dialog's error text and leaves the dialog open.
+ */
+export async function activateToken(page, { serial, secret, expectError = false }) {
+  const before = await rows(page).count();
+  const dialog = page.locator(byId("hardware-token-dialog"));
+  if (!(await dialog.isVisible())) await addMethod(page, "totp", { source: "hardware" });
+  await dialog.waitFor();
+  await dialog.locator(byId("serial-input")).fill(serial);
+  await dialog.locator(byId("code-input")).fill(totpCode(secret));
+  await dialog.locator(byId("token-submit")).click();
+  if (expectError) {
+    const error = dialog.locator(byId("error")).filter({ hasText: /\S/ });
+    await error.waitFor();
+    return (await error.textContent()).trim();
+  }
+  await dialog.waitFor({ state: "detached" });
+  await waitForCount(rows(page), before + 1);
+  return null;
 }
 
 export async function selectMethodType(dialog, type) {

@@ -39,6 +39,9 @@ test("an authenticator can be added with the keyboard alone", async () => {
   await page.locator(byId("add-method-dialog")).waitFor();
   await tabTo(page, "add-confirm");
   await page.keyboard.press("Enter");
+  // "Authenticator app or hardware token": which one.
+  await tabTo(page, "source-app");
+  await page.keyboard.press("Enter");
   const wizard = page.locator(byId("authenticator-wizard"));
   await wizard.waitFor();
   await tabTo(page, "wizard-next");

@@ -91,11 +91,14 @@ pub enum Verification {
     Invalid,
 }
 
+/// The lengths a code may have (RFC 4226 §5.3 codes of 6 to 8 digits).
+pub const DIGITS: std::ops::RangeInclusive<u8> = 6..=8;
+
 impl TotpParams {
     /// Parameters as an enrolment or a URI states them: 6–8 digits, a period of 1 s to
     /// 1 h (an app shows nothing useful outside these).
     pub fn new(algorithm: Algorithm, digits: u8, period: u32) -> Result<Self, CoreError> {
-        if !(6..=8).contains(&digits) {
+        if !DIGITS.contains(&digits) {
             return Err(CoreError::InvalidDigits(digits.to_string()));
         }
         if !(1..=3600).contains(&period) {

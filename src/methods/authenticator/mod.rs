@@ -21,15 +21,19 @@ use crate::testids;
 use leptos::prelude::*;
 use security_info_core::Secret;
 use security_info_core::api::{ErrorCode, Method, TotpFinishRequest, TotpStartResponse};
-use security_info_core::methods::MethodType;
+use security_info_core::methods::{MethodSource, MethodType};
 use security_info_core::otpauth::OtpAuthUri;
+use security_info_core::screens::add::Enrolment;
 use security_info_core::screens::wizard::{Next, Step, Wizard};
 use security_info_core::totp::{TotpParams, Window};
 
-/// The method types this wizard enrols: the product's app (push, later) and any
-/// authenticator app (codes); both start on the product's app.
-pub fn enrols(t: MethodType) -> bool {
-    matches!(t, MethodType::AuthenticatorPush | MethodType::Totp)
+/// What this wizard enrols: the product's app (push, later) and any authenticator app
+/// (codes, but not a hardware token's); both start on the product's app.
+pub fn enrols(e: Enrolment) -> bool {
+    matches!(
+        e.method_type,
+        MethodType::AuthenticatorPush | MethodType::Totp
+    ) && e.source != Some(MethodSource::Hardware)
 }
 
 /// An open enrolment: the server's id, the key URI with the browser-made secret, and

@@ -3,7 +3,39 @@
 
 use crate::CoreError;
 use crate::api::SecurityInfo;
-use crate::methods::MethodType;
+use crate::methods::{MethodSource, MethodType};
+
+/// What "Add" opens: the enrolment of a type, and for `totp` where its codes come from
+/// (SPEC section 2 lists "Authenticator app or hardware token" as one type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Enrolment {
+    pub method_type: MethodType,
+    /// `None` until chosen, and for types without sources.
+    pub source: Option<MethodSource>,
+}
+
+impl Enrolment {
+    /// The enrolment of `method_type` from the dialog's first screen.
+    pub fn of(method_type: MethodType) -> Self {
+        Self {
+            method_type,
+            source: None,
+        }
+    }
+
+    /// The person still has to choose "Authenticator app" or "Hardware token".
+    pub fn needs_source(&self) -> bool {
+        self.method_type == MethodType::Totp && self.source.is_none()
+    }
+
+    /// The choice made.
+    pub fn from(self, source: MethodSource) -> Self {
+        Self {
+            source: Some(source),
+            ..self
+        }
+    }
+}
 
 /// Types this build can enrol that the policy allows and the host offers, in the
 /// product's order.
@@ -74,6 +106,20 @@ pub(crate) mod tests {
         );
         i.policy.allowed_methods = vec![MethodType::Totp, MethodType::Email];
         assert_eq!(options(&i, |_| true), [MethodType::Totp]);
+    }
+
+    #[test]
+    fn codes_ask_for_their_source_first() {
+        let push = Enrolment::of(MethodType::AuthenticatorPush);
+        assert!(!push.needs_source());
+        let codes = Enrolment::of(MethodType::Totp);
+        assert!(codes.needs_source());
+        let token = codes.from(MethodSource::Hardware);
+        assert!(!token.needs_source());
+        assert_eq!(
+            (token.method_type, token.source),
+            (MethodType::Totp, Some(MethodSource::Hardware))
+        );
     }
 
     #[test]

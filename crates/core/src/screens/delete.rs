@@ -2,7 +2,7 @@
 //! the server will fall back to, and what to tell the person and the host afterwards.
 
 use crate::api::{DefaultMethod, Method, SecurityInfo};
-use crate::methods::{MethodType, fallback_default};
+use crate::methods::{MethodSource, MethodType, fallback_default};
 
 /// Why a delete is refused before asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,10 +11,12 @@ pub enum DeleteRefusal {
     LastTwoStepMethod,
 }
 
-/// The confirmation dialog's extra warning: an authenticator's account must also be
-/// removed from the app itself.
-pub fn warns_remove_from_app(t: MethodType) -> bool {
-    t.counts_toward_authenticator_limit()
+/// The confirmation dialog's extra warning: an authenticator app's account must also be
+/// removed from the app itself (a hardware token has no account to remove: it goes
+/// back to the organisation's inventory).
+pub fn warns_remove_from_app(method: &Method) -> bool {
+    method.method_type.counts_toward_authenticator_limit()
+        && method.source != Some(MethodSource::Hardware)
 }
 
 /// May `method` be deleted under the user's policy?
@@ -59,7 +61,7 @@ pub fn deleted(
     after: Option<DefaultMethod>,
 ) -> Deleted {
     Deleted {
-        remove_from_app: warns_remove_from_app(method.method_type),
+        remove_from_app: warns_remove_from_app(method),
         default_changed: (before != after.as_ref()).then_some(after),
     }
 }
@@ -126,6 +128,15 @@ mod tests {
                 default_changed: None
             }
         );
-        assert!(warns_remove_from_app(AuthenticatorPush) && !warns_remove_from_app(Phone));
+        let j = info(&[AuthenticatorPush, Phone, Totp]);
+        assert!(warns_remove_from_app(&j.methods[0]) && !warns_remove_from_app(&j.methods[1]));
+        let mut token = j.methods[2].clone();
+        assert!(warns_remove_from_app(&token), "an app");
+        token.source = Some(MethodSource::Hardware);
+        assert!(
+            !warns_remove_from_app(&token),
+            "a hardware token has no app"
+        );
+        assert!(!deleted(&token, None, None).remove_from_app);
     }
 }
