@@ -32,6 +32,7 @@ fn totp_method(id: String, name: &str) -> Method {
         detail: None,
         phone_kind: None,
         source: None,
+        code_digits: None,
         usable_for: MethodType::Totp.usable_for().to_vec(),
         default_modes: MethodType::Totp.default_modes(None).to_vec(),
         created_at: now() as i64,

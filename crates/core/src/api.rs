@@ -34,6 +34,10 @@ pub struct Method {
     /// serial number).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<MethodSource>,
+    /// Digits of this method's codes when they differ from its type's (a hardware token
+    /// that shows 8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_digits: Option<u8>,
     pub usable_for: Vec<Usage>,
     /// Modes in which this method can be the default sign-in method (empty: password
     /// reset only).
@@ -389,6 +393,7 @@ mod tests {
                 detail: None,
                 phone_kind: None,
                 source: None,
+                code_digits: None,
                 usable_for: vec![Usage::Mfa, Usage::Sspr],
                 default_modes: vec![DefaultMode::Code],
                 created_at: 1,

@@ -75,6 +75,10 @@ impl MethodRow {
             } else {
                 MethodSource::App
             }),
+            code_digits: self
+                .totp_digits
+                .and_then(|d| u8::try_from(d).ok())
+                .filter(|d| Some(*d) != kind.code_digits()),
             usable_for: kind.usable_for().to_vec(),
             default_modes: kind.default_modes(None).to_vec(),
             created_at: self.created_ms / 1000,

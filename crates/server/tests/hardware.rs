@@ -164,6 +164,8 @@ async fn an_activated_token_is_a_hardware_method_that_verifies_with_its_own_para
     assert_eq!(r.body["type"], "totp");
     assert_eq!(r.body["source"], "hardware");
     assert_eq!(r.body["detail"], "••••5678");
+    // The client's code entry asks for the token's 8 digits, not the type's 6.
+    assert_eq!(r.body["codeDigits"], 8);
     assert_eq!(r.body["name"], "Hardware token");
     let id = r.body["id"].as_str().expect("id").to_owned();
     let info = srv.security_info(&t).await;

@@ -69,6 +69,7 @@ pub(crate) mod tests {
                     detail: None,
                     phone_kind: None,
                     source: None,
+                    code_digits: None,
                     usable_for: t.usable_for().to_vec(),
                     default_modes: t.default_modes(None).to_vec(),
                     created_at: i as i64,

@@ -83,6 +83,7 @@ mod tests {
             detail: detail.map(Into::into),
             phone_kind: (t == MethodType::Phone).then_some(PhoneKind::Mobile),
             source: None,
+            code_digits: None,
             usable_for: t.usable_for().to_vec(),
             default_modes: t.default_modes(None).to_vec(),
             created_at: 0,

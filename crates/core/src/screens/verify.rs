@@ -18,10 +18,11 @@ pub fn choices(methods: &[Method], default: Option<&DefaultMethod>) -> Vec<Metho
 }
 
 /// The typed code for `method`, normalised, or why it cannot be sent. `None` when
-/// this build cannot verify the method by a code.
+/// this build cannot verify the method by a code. A method's own digit count (an 8-digit
+/// hardware token) wins over its type's.
 pub fn typed_code(method: &Method, typed: &str) -> Option<Result<String, CodeRefusal>> {
     let digits = method.method_type.code_digits()?;
-    Some(check_code(typed, digits))
+    Some(check_code(typed, method.code_digits.unwrap_or(digits)))
 }
 
 #[cfg(test)]
@@ -57,6 +58,15 @@ mod tests {
             typed_code(&i.methods[1], "123456"),
             None,
             "no phone codes in this build"
+        );
+        let token = Method {
+            code_digits: Some(8),
+            ..i.methods[0].clone()
+        };
+        assert_eq!(typed_code(&token, "1234 5678"), Some(Ok("12345678".into())));
+        assert_eq!(
+            typed_code(&token, "123456"),
+            Some(Err(CodeRefusal::Malformed { digits: 8 }))
         );
     }
 }
