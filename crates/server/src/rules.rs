@@ -68,6 +68,43 @@ pub fn check_secret_len(secret: &Secret) -> ApiResult<()> {
     }
 }
 
+/// The first statements of the transaction that adds a method of `kind`: the user's
+/// lock, then policy, limit and step-up again (the request's first look may be stale;
+/// under the lock, concurrent additions cannot pass the limit). Answers the user and
+/// the methods they have.
+pub async fn lock_for_add(
+    conn: &mut AnyConnection,
+    policy: &Policy,
+    kind: MethodType,
+    user_id: &str,
+    holder: &str,
+    now: u64,
+) -> ApiResult<(UserRow, Vec<Method>)> {
+    let user = store::lock_user(conn, user_id).await?;
+    let rows = store::methods_of(conn, user_id).await?;
+    let existing = api_methods(&rows);
+    check_add(policy, kind, &existing)?;
+    require_fresh(conn, holder, &rows, now).await?;
+    Ok((user, existing))
+}
+
+/// The last statements of that transaction: stores `row` and makes it the default when
+/// the core says so. Answers the method as the API shows it.
+pub async fn insert_added(
+    conn: &mut AnyConnection,
+    user: &UserRow,
+    existing: &[Method],
+    row: &MethodRow,
+) -> ApiResult<Method> {
+    store::insert_method(conn, row).await?;
+    let method = row
+        .to_api()
+        .ok_or_else(|| ApiError::Internal("unknown method type".into()))?;
+    let default = default_with_added(user, existing, &method);
+    store::set_default(conn, &user.id, default.as_ref()).await?;
+    Ok(method)
+}
+
 /// Ids are ours (hex); anything else cannot exist, and must not reach the database
 /// (PostgreSQL refuses NUL bytes with an error, not a miss).
 pub fn check_id(id: &str) -> ApiResult<()> {

@@ -14,6 +14,11 @@ pub fn db_time(unix_secs: u64) -> i64 {
     i64::try_from(unix_secs).unwrap_or(i64::MAX)
 }
 
+/// A matched time step as stored (`last_step`).
+pub fn db_step(step: u64) -> ApiResult<i64> {
+    i64::try_from(step).map_err(|_| ApiError::Validation("time step out of range".into()))
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRow {
     pub id: String,
@@ -279,8 +284,7 @@ pub async fn claim_step(
     step: u64,
     now: u64,
 ) -> ApiResult<bool> {
-    let step =
-        i64::try_from(step).map_err(|_| ApiError::Validation("time step out of range".into()))?;
+    let step = db_step(step)?;
     let done = sqlx::query(
         "UPDATE methods SET last_step = $1, last_used_at = $2 \
          WHERE id = $3 AND (last_step IS NULL OR last_step < $1)",

@@ -88,19 +88,22 @@ async fn activate(
         now,
     )
     .await?;
-    let step =
-        i64::try_from(step).map_err(|_| ApiError::Validation("time step out of range".into()))?;
+    let step = store::db_step(step)?;
     // A code used before the token went back to the inventory stays used.
     if token.last_step.is_some_and(|last| step <= last) {
         return Err(ApiError::CodeReused);
     }
 
     let mut tx = state.db.begin_write().await?;
-    let user = store::lock_user(&mut tx, &user_id).await?;
-    let rows = store::methods_of(&mut tx, &user_id).await?;
-    let existing = rules::api_methods(&rows);
-    rules::check_add(&state.policy, MethodType::Totp, &existing)?;
-    rules::require_fresh(&mut tx, &caller.holder, &rows, now).await?;
+    let (user, existing) = rules::lock_for_add(
+        &mut tx,
+        &state.policy,
+        MethodType::Totp,
+        &user_id,
+        &caller.holder,
+        now,
+    )
+    .await?;
     let id = crate::crypto::random_id()?;
     if !store::activate_token(&mut tx, &token.serial, &user_id, &id, step).await? {
         // Another activation of this token (or a code at least as new) came first.
@@ -125,12 +128,7 @@ async fn activate(
         totp_period: Some(i64::from(params.period)),
         token_serial: Some(token.serial.clone()),
     };
-    store::insert_method(&mut tx, &row).await?;
-    let method = row
-        .to_api()
-        .ok_or_else(|| ApiError::Internal("unknown method type".into()))?;
-    let default = rules::default_with_added(&user, &existing, &method);
-    store::set_default(&mut tx, &user_id, default.as_ref()).await?;
+    let method = rules::insert_added(&mut tx, &user, &existing, &row).await?;
     tx.commit().await?;
     tracing::info!(user = %user_id, method = %method.id, "hardware token activated");
     Ok((StatusCode::CREATED, Json(method)))

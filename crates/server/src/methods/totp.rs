@@ -151,11 +151,15 @@ async fn totp_finish(
     .await?;
 
     let mut tx = state.db.begin_write().await?;
-    let user = store::lock_user(&mut tx, &user_id).await?;
-    let rows = store::methods_of(&mut tx, &user_id).await?;
-    let existing = rules::api_methods(&rows);
-    rules::check_add(&state.policy, MethodType::Totp, &existing)?;
-    rules::require_fresh(&mut tx, &caller.holder, &rows, now).await?;
+    let (user, existing) = rules::lock_for_add(
+        &mut tx,
+        &state.policy,
+        MethodType::Totp,
+        &user_id,
+        &caller.holder,
+        now,
+    )
+    .await?;
     if !store::consume_enrollment(&mut tx, &user_id, &request.enrollment_id).await? {
         return Err(ApiError::NotFound);
     }
@@ -173,21 +177,13 @@ async fn totp_finish(
         last_used_at: None,
         // The enrolment code (and every earlier one) must not work again, e.g. as a
         // step-up.
-        last_step: Some(
-            i64::try_from(step)
-                .map_err(|_| ApiError::Validation("time step out of range".into()))?,
-        ),
+        last_step: Some(store::db_step(step)?),
         totp_algorithm: None,
         totp_digits: None,
         totp_period: None,
         token_serial: None,
     };
-    store::insert_method(&mut tx, &row).await?;
-    let method = row
-        .to_api()
-        .ok_or_else(|| ApiError::Internal("unknown method type".into()))?;
-    let default = rules::default_with_added(&user, &existing, &method);
-    store::set_default(&mut tx, &user_id, default.as_ref()).await?;
+    let method = rules::insert_added(&mut tx, &user, &existing, &row).await?;
     tx.commit().await?;
     tracing::info!(user = %user_id, method = %method.id, "authenticator added");
     Ok((StatusCode::CREATED, Json(method)))
