@@ -35,3 +35,22 @@ pub fn enrol_dialogs(
         <HardwareTokenDialog open=open_for(hardware_token::enrols) on_added on_other_method />
     }
 }
+
+/// "I want to set up a different method" at the start of an enrolment dialog's footer,
+/// when the host offers other methods.
+pub(crate) fn other_method_button(
+    i18n: &crate::i18n::I18n,
+    on_click: Callback<()>,
+) -> impl IntoView + use<> {
+    let label = i18n.t(crate::i18n::Key::UseOtherMethod);
+    view! {
+        <button
+            type="button"
+            class="si-link si-footer-start"
+            data-testid=crate::testids::USE_OTHER_METHOD
+            on:click=move |_| on_click.run(())
+        >
+            {label}
+        </button>
+    }
+}

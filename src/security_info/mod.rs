@@ -1,8 +1,9 @@
 //! Screen A: the Security info page — default method, the list of methods, and the
-//! dialogs that change them. The list ([`list`]), the delete flow ([`delete`]) and the
-//! step-up host ([`step_up`]) are their own parts; this module loads the data and
-//! wires them.
+//! dialogs that change them. The default line ([`default_line`]), the list ([`list`]),
+//! the delete flow ([`delete`]) and the step-up host ([`step_up`]) are their own parts;
+//! this module loads the data and wires them.
 
+mod default_line;
 mod delete;
 mod list;
 mod step_up;
@@ -10,11 +11,12 @@ mod step_up;
 use crate::add_method_dialog::AddMethodDialog;
 use crate::change_default_dialog::{ChangeDefaultDialog, option_label};
 use crate::config::Config;
-use crate::context::{Ctx, Job, job_action, provide_security_info, unique_id};
+use crate::context::{Job, job_action, provide_security_info, unique_id};
 use crate::error::ClientError;
 use crate::i18n::{Key, Named};
 use crate::methods::enrol_dialogs;
 use crate::testids;
+use default_line::default_line;
 use leptos::prelude::*;
 use list::method_list;
 use security_info_core::api::{DefaultMethod, Method, SecurityInfo as Info};
@@ -218,65 +220,6 @@ pub fn SecurityInfo(
             // Last, so it stacks above a dialog whose action it verifies.
             {step_up_host(methods, default_method)}
         </section>
-    }
-}
-
-/// "Default sign-in method: …" with its "Change" link (when there is a two-step
-/// method to choose).
-fn default_line(info: Signal<Option<Info>>, default_open: RwSignal<bool>) -> impl IntoView {
-    let ctx: Ctx = crate::context::use_ctx();
-    let i18n = ctx.i18n.clone();
-    let label = {
-        let i18n = i18n.clone();
-        move || {
-            let label = info.with(|i| {
-                i.as_ref().and_then(|i| {
-                    i.default_method
-                        .as_ref()
-                        .map(|d| option_label(&i18n, &i.methods, d))
-                })
-            });
-            match label {
-                Some(label) => i18n.named(Key::DefaultMethod, &label),
-                None => Named::from(i18n.t(Key::NoDefaultMethod)),
-            }
-            .view()
-        }
-    };
-    let has_two_step = move || {
-        info.with(|i| {
-            i.as_ref()
-                .is_some_and(|i| i.methods.iter().any(|m| m.method_type.is_two_step()))
-        })
-    };
-    let change = (!ctx.config().read_only).then(|| {
-        view! {
-            <Show when=has_two_step>
-                <button
-                    type="button"
-                    class="si-link"
-                    data-testid=testids::CHANGE_DEFAULT
-                    aria-label=i18n.t(Key::ChangeDefaultLabel)
-                    on:click=move |_| default_open.set(true)
-                >
-                    {i18n.t(Key::Change)}
-                </button>
-            </Show>
-        }
-    });
-    view! {
-        <p
-            class="si-default"
-            data-testid=testids::DEFAULT_METHOD
-            data-method-id=move || {
-                info.with(|i| {
-                    i.as_ref().and_then(|i| i.default_method.as_ref()).map(|d| d.method_id.clone())
-                })
-            }
-        >
-            <span>{label}</span>
-            {change}
-        </p>
     }
 }
 

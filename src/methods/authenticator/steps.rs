@@ -4,6 +4,7 @@
 use crate::code_input::CodeInput;
 use crate::context::use_ctx;
 use crate::i18n::Key;
+use crate::methods::other_method_button;
 use crate::qr_panel::QrPanel;
 use crate::testids;
 use leptos::prelude::*;
@@ -124,18 +125,7 @@ pub fn step_footer(
             .offers_other_method()
             .then_some(on_other_method)
             .flatten()
-            .map(|cb| {
-                view! {
-                    <button
-                        type="button"
-                        class="si-link si-footer-start"
-                        data-testid=testids::USE_OTHER_METHOD
-                        on:click=move |_| cb.run(())
-                    >
-                        {i18n.t(Key::UseOtherMethod)}
-                    </button>
-                }
-            });
+            .map(|cb| other_method_button(&i18n, cb));
         let back_button = w.can_go_back().then(|| {
             view! {
                 <button

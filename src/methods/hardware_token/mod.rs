@@ -9,6 +9,7 @@ use crate::context::{Change, Reply, unique_id, use_ctx};
 use crate::dialog::{Dialog, Open};
 use crate::error::ClientError;
 use crate::i18n::{I18n, Key, Named};
+use crate::methods::other_method_button;
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::Method;
@@ -105,18 +106,7 @@ fn token_body(
     let serial_invalid = invalid(Field::Serial);
 
     let i18n = ctx.i18n.clone();
-    let other_method = on_other_method.map(|cb| {
-        view! {
-            <button
-                type="button"
-                class="si-link si-footer-start"
-                data-testid=testids::USE_OTHER_METHOD
-                on:click=move |_| cb.run(())
-            >
-                {i18n.t(Key::UseOtherMethod)}
-            </button>
-        }
-    });
+    let other_method = on_other_method.map(|cb| other_method_button(&i18n, cb));
     let busy = move || state.with(Activation::is_submitting).to_string();
     view! {
         <form
