@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # Builds the npm package folder a portal installs (`npm install ./dist/pkg` or the tarball
-# from `npm pack dist/pkg`): the ES module wrapper with the custom element, the wasm-bindgen
-# glue, the size-optimised wasm, the stylesheet and the TypeScript declarations.
+# from `npm pack dist/pkg`): the ES module wrapper with the custom element, and the split
+# release build (scripts/build-split.sh: the main wasm and its glue, which the first paint
+# needs, and one chunk per dialog, fetched on first use or when the page is idle), the
+# stylesheet and the TypeScript declarations.
 # Usage: scripts/build-pkg.sh [OUT_DIR]   (default dist/pkg)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 OUT="${1:-$ROOT/dist/pkg}"
 mkdir -p "$OUT"
-cargo build --lib --profile wasm-release --target wasm32-unknown-unknown -p security-info
-wasm-bindgen --target web --out-dir "$OUT" --out-name security_info \
-  "$TARGET_DIR/wasm32-unknown-unknown/wasm-release/security_info.wasm"
-wasm-opt -Oz "$OUT/security_info_bg.wasm" -o "$OUT/security_info_bg.wasm"
-rm -f "$OUT"/security_info.d.ts "$OUT"/security_info_bg.wasm.d.ts
-cp "$ROOT"/www/pkg/{security-info.js,security-info.d.ts,package.json,README.md} "$ROOT/www/security-info.css" "$OUT/"
-say "package in $OUT"
-for f in "$OUT"/security_info_bg.wasm "$OUT"/security_info.js "$OUT"/security-info.js "$OUT"/security-info.css; do
-  printf '  %-24s raw %7d  gzip %6d  brotli %6d\n' "$(basename "$f")" "$(stat -c%s "$f")" \
+rm -f "$OUT"/security_info.js "$OUT"/security_info_bg.wasm
+NAMES="$(mktemp)"
+trap 'rm -f "$NAMES"' EXIT
+"$ROOT/scripts/build-split.sh" lib "$OUT" 3>"$NAMES"
+# shellcheck disable=SC1090
+source "$NAMES"
+cp "$ROOT"/www/pkg/{security-info.d.ts,package.json,README.md} "$ROOT/www/security-info.css" "$OUT/"
+# The wrapper imports the glue and names the wasm by their hashed names.
+sed -e "s|\"./security_info.js\"|\"./$GLUE\"|; s|\"./security_info_bg.wasm\"|\"./$WASM\"|" \
+  "$ROOT/www/pkg/security-info.js" >"$OUT/security-info.js"
+grep -q "$GLUE" "$OUT/security-info.js" && grep -q "$WASM" "$OUT/security-info.js" ||
+  { echo "build-pkg: the wrapper does not name the build's files" >&2; exit 1; }
+say "package in $OUT (first load: wrapper, glue, link module, main wasm, CSS)"
+for f in "$OUT/$WASM" "$OUT/$GLUE" "$OUT/$LINK" "$OUT"/security-info.js "$OUT"/security-info.css; do
+  printf '  %-44s raw %7d  gzip %6d  brotli %6d\n' "$(basename "$f")" "$(stat -c%s "$f")" \
     "$(gzip -9c "$f" | wc -c)" "$(brotli -c -q 11 "$f" | wc -c)"
 done

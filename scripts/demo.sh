@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set-up + run the demo: builds the front end in release mode (Trunk) and the npm package,
+# Set-up + run the demo: builds the front end (the split release build) and the npm package,
 # and starts the reference server, which serves the demo and /api with an embedded SQLite
 # database under ./data/, plus the "existing portal" example on a second origin.
 # Ctrl-C stops it. PORT=8080 and PORTAL_PORT=8090 by default.
@@ -10,10 +10,8 @@ PORTAL_PORT="${PORTAL_PORT:-8090}"
 
 setup_web_build
 
-say "building the front end (release, size-optimised)"
-trunk build --release
-"$ROOT/scripts/build-pkg.sh" "$ROOT/dist/pkg"
-precompress "$ROOT/dist"
+say "building the front end (split release build, size-optimised)"
+build_front_end
 say "building the server"
 cargo build --release -p security-info-server
 

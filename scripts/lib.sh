@@ -59,6 +59,14 @@ ensure_trunk() {
   ensure_cargo_tool trunk trunk 0.21.14 --locked
 }
 
+# The split step of release builds (scripts/build-split.sh); Trunk cannot run it.
+ensure_wasm_split() {
+  if ! cargo install --list | grep -q '^wasm_split_cli_support v0.2.4:'; then
+    say "cargo install wasm_split_cli_support 0.2.4 (one-time, a few minutes)"
+    cargo install wasm_split_cli_support --version 0.2.4 --features build-binary --locked
+  fi
+}
+
 # npm packages (wasm-opt from binaryen 132, Playwright, axe-core) from package-lock.json;
 # reinstalled only when the lock file changed.
 ensure_npm() {
@@ -72,13 +80,15 @@ ensure_npm() {
   fi
 }
 
-# What building the front end needs: Rust's wasm target, wasm-bindgen-cli, Trunk, npm
+# What building the front end needs: Rust's wasm target, wasm-bindgen-cli, Trunk,
+# wasm-split-cli, npm
 # packages (wasm-opt), brotli/gzip for precompressed assets.
 setup_web_build() {
   ensure_apt brotli gzip
   ensure_wasm_target
   ensure_wasm_bindgen
   ensure_trunk
+  ensure_wasm_split
   ensure_npm
 }
 
@@ -94,6 +104,15 @@ precompress() {
     brotli -f -k -q 11 "$f"
     gzip -f -k -9 "$f"
   done
+}
+
+# The demo page (dist/) and the npm package (dist/pkg/), both split release builds,
+# precompressed: what scripts/demo.sh serves and the end-to-end tests drive.
+build_front_end() {
+  rm -rf "$ROOT/dist"
+  "$ROOT/scripts/build-split.sh" demo "$ROOT/dist" &&
+    "$ROOT/scripts/build-pkg.sh" "$ROOT/dist/pkg" &&
+    precompress "$ROOT/dist"
 }
 
 # --- stages ------------------------------------------------------------------------

@@ -87,12 +87,12 @@ browser_tests() {
 server_tests() { "$ROOT/scripts/test-server.sh"; }
 
 # Playwright (playwright-core on Debian's Chromium) against the demo exactly as
-# scripts/demo.sh builds it: Trunk release front end, the npm package, the real server.
+# scripts/demo.sh builds it: the split release front end, the npm package, the real
+# server. The Trunk build (the unsplit development loop) must keep building too.
 e2e_tests() {
   local log="$CACHE_DIR/e2e.tap"
-  trunk build --release || return 1
-  "$ROOT/scripts/build-pkg.sh" "$ROOT/dist/pkg" || return 1
-  precompress "$ROOT/dist"
+  trunk build --release --dist "$TARGET_DIR/trunk-dist" || return 1
+  build_front_end || return 1
   cargo build -p security-info-server --locked || return 1
   SECURITY_INFO_SERVER_BIN="$TARGET_DIR/debug/security-info-server" \
     node --test --test-concurrency=1 \

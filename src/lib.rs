@@ -6,6 +6,7 @@
 
 pub mod add_method_dialog;
 pub mod change_default_dialog;
+pub mod chunk;
 pub mod client;
 pub mod code_input;
 pub mod config;

@@ -15,6 +15,9 @@ pub const LOADING: &str = "loading";
 pub const EMPTY: &str = "empty";
 pub const ERROR: &str = "error";
 pub const RETRY: &str = "retry";
+/// A dialog whose code could not be fetched (split builds): the error and its retry.
+pub const CHUNK_ERROR: &str = "chunk-error";
+pub const CHUNK_RETRY: &str = "chunk-retry";
 /// Polite announcements after a change ("… was deleted.").
 pub const NOTICE: &str = "notice";
 pub const DEFAULT_METHOD: &str = "default-method";

@@ -69,6 +69,8 @@ messages! {
         "U hebt nog geen aanmeldingsmethoden ingesteld. Voeg er een toe om uw account te beveiligen.";
     LoadFailed "loadFailed" => "We couldn't load your security info.", "Uw beveiligingsgegevens kunnen niet worden geladen.";
     Retry "retry" => "Try again", "Opnieuw proberen";
+    ChunkFailed "chunkFailed" => "This part of the page couldn't be loaded. Check your connection and try again.",
+        "Dit deel van de pagina kan niet worden geladen. Controleer uw verbinding en probeer het opnieuw.";
 
     TypeAuthenticatorPush "typeAuthenticatorPush" => "Authenticator app", "Authenticator-app";
     TypeTotp "typeTotp" => "Authenticator app or hardware token", "Authenticator-app of hardwaretoken";

@@ -1,10 +1,12 @@
 //! One folder per method kind with its enrolment UI; this module is where kinds are
-//! registered. A new kind is its folder plus one line in [`enrol_dialogs`] (and its
-//! capability in `security_info_core::methods::MethodType::enrolable`).
+//! registered. A new kind is its folder plus its chunk and one line in [`enrol_dialogs`]
+//! (and its capability in `security_info_core::methods::MethodType::enrolable`). Each
+//! kind's dialog is a chunk of its own in a split build ([`crate::chunk`]).
 
 pub mod authenticator;
 pub mod hardware_token;
 
+use crate::chunk::{chunk, lazy};
 use crate::dialog::Open;
 use authenticator::AuthenticatorWizard;
 use hardware_token::HardwareTokenDialog;
@@ -30,11 +32,28 @@ pub fn enrol_dialogs(
             move || adding.set(None),
         )
     };
+    let (app, token) = (
+        open_for(authenticator::enrols),
+        open_for(hardware_token::enrols),
+    );
     view! {
-        <AuthenticatorWizard open=open_for(authenticator::enrols) product on_added on_other_method />
-        <HardwareTokenDialog open=open_for(hardware_token::enrols) on_added on_other_method />
+        {lazy(app, app_chunk::preload, move || app_chunk::view(app, product, on_added, on_other_method))}
+        {lazy(token, token_chunk::preload, move || token_chunk::view(token, on_added, on_other_method))}
     }
 }
+
+chunk!(
+    app_chunk,
+    |open: Open,
+     product: Signal<String>,
+     on_added: Callback<Method>,
+     on_other_method: Callback<()>| view! { <AuthenticatorWizard open product on_added on_other_method /> }
+);
+
+chunk!(
+    token_chunk,
+    |open: Open, on_added: Callback<Method>, on_other_method: Callback<()>| view! { <HardwareTokenDialog open on_added on_other_method /> }
+);
 
 /// "I want to set up a different method" at the start of an enrolment dialog's footer,
 /// when the host offers other methods.

@@ -4,7 +4,6 @@
 
 use crate::client::Call;
 use crate::config::Action as HostAction;
-use crate::confirm_dialog::ConfirmDialog;
 use crate::context::{Change, Job, Reply, job_action, use_ctx};
 use crate::i18n::{Key, Named};
 use leptos::prelude::*;
@@ -102,8 +101,12 @@ pub fn delete_flow(
             run.send(Change::new(Call::delete(&method.id)));
         }
     });
-    let view = view! {
-        <ConfirmDialog open=confirm_open title message=i18n.t(Key::ConfirmDelete) notes on_yes />
-    };
+    let view = super::dialogs::confirm(
+        confirm_open,
+        title,
+        i18n.t(Key::ConfirmDelete),
+        notes,
+        on_yes,
+    );
     (ask, view)
 }

@@ -5,11 +5,11 @@
 
 mod default_line;
 mod delete;
+mod dialogs;
 mod list;
 mod step_up;
 
-use crate::add_method_dialog::AddMethodDialog;
-use crate::change_default_dialog::{ChangeDefaultDialog, option_label};
+use crate::change_default_dialog::option_label;
 use crate::config::Config;
 use crate::context::{Job, job_action, provide_security_info, unique_id};
 use crate::error::ClientError;
@@ -45,6 +45,7 @@ pub fn SecurityInfo(
     let info = RwSignal::new(None::<Info>);
     let load_error = RwSignal::new(None::<ClientError>);
     let load = job_action();
+    let painted = StoredValue::new_local(Some(crate::chunk::after_first_paint()));
     let reload = {
         let ctx = ctx.clone();
         Callback::new(move |()| {
@@ -57,6 +58,9 @@ pub fn SecurityInfo(
                         }
                         info.set(Some(fresh));
                         load_error.set(None);
+                        if let Some(after) = painted.try_update_value(Option::take).flatten() {
+                            request_animation_frame(after);
+                        }
                     }
                     Err(e) => {
                         ctx.report(&e);
@@ -208,14 +212,9 @@ pub fn SecurityInfo(
             <p class="si-error" role="alert" data-testid=testids::ERROR>{move || action_error.get()}</p>
             {status}
             {page}
-            <AddMethodDialog open=add_open info on_choose />
+            {dialogs::add_method(add_open, info.into(), on_choose)}
             {enrol_dialogs(adding, product, on_added, on_other_method)}
-            <ChangeDefaultDialog
-                open=default_open
-                methods
-                current=default_method
-                on_changed=on_default_changed
-            />
+            {dialogs::change_default(default_open, methods, default_method, on_default_changed)}
             {delete_dialog}
             // Last, so it stacks above a dialog whose action it verifies.
             {step_up_host(methods, default_method)}

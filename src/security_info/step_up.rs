@@ -4,7 +4,6 @@
 
 use crate::context::use_ctx;
 use crate::dialog::Open;
-use crate::verify_identity_dialog::VerifyIdentityDialog;
 use leptos::prelude::*;
 use security_info_core::api::{DefaultMethod, Method};
 
@@ -23,12 +22,10 @@ pub fn step_up_host(
         }
     };
     let open = Open::derived(move || step_up.with(Option::is_some), move || finish(false));
-    view! {
-        <VerifyIdentityDialog
-            open
-            methods
-            default_method
-            on_verified=Callback::new(move |()| finish(true))
-        />
-    }
+    super::dialogs::verify_identity(
+        open,
+        methods,
+        default_method,
+        Callback::new(move |()| finish(true)),
+    )
 }

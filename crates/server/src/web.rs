@@ -67,6 +67,7 @@ pub fn cors(origins: &[String]) -> CorsLayer {
 /// Security headers on every response; the strict CSP on HTML; no caching of API data.
 /// Also turns axum's own bodyless errors (405) into problems.
 pub async fn security_headers(request: Request, next: Next) -> Response {
+    let hashed = is_content_hashed(request.uri().path());
     let mut response = next.run(request).await;
     if response.status() == StatusCode::METHOD_NOT_ALLOWED {
         let problem = Problem::new(ErrorCode::MethodNotAllowed);
@@ -111,6 +112,29 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         .is_some_and(|v| v.contains("json"));
     if is_json {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else if !headers.contains_key(header::CACHE_CONTROL) {
+        // A content-hashed file never changes under its name; anything else (the HTML that
+        // names them, boot and wrapper scripts) is revalidated on every use.
+        let policy = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     response
+}
+
+/// Whether the file a path names carries a content hash: 16 hex digits after a `-`,
+/// before the extension or `_bg` (the names `scripts/build-split.sh` and Trunk give).
+pub fn is_content_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.match_indices('-').any(|(at, _)| {
+        let rest = &name.as_bytes()[at + 1..];
+        rest.len() > 16
+            && rest[..16]
+                .iter()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+            && matches!(rest[16], b'.' | b'_')
+    })
 }

@@ -296,6 +296,67 @@ async fn static_files_with_strict_csp() {
     assert_eq!(r.status, StatusCode::OK);
 }
 
+/// The split build's files: hashed names are cached for good, everything that names them
+/// is revalidated, wasm is `application/wasm` (streaming compilation needs it).
+#[tokio::test]
+async fn static_cache_policy() {
+    let db = TestDb::new().await;
+    let www = TempDir::new();
+    let files = [
+        ("index.html", "no-cache", "text/html"),
+        ("boot.js", "no-cache", "text/javascript"),
+        (
+            "security_info_bg-0123456789abcdef.wasm",
+            "public, max-age=31536000, immutable",
+            "application/wasm",
+        ),
+        (
+            "split_add_chunk-fedcba9876543210.wasm",
+            "public, max-age=31536000, immutable",
+            "application/wasm",
+        ),
+        (
+            "security-info-demo-0123456789abcdef_bg.wasm",
+            "public, max-age=31536000, immutable",
+            "application/wasm",
+        ),
+        (
+            "__wasm_split-0123456789abcdef.js",
+            "public, max-age=31536000, immutable",
+            "text/javascript",
+        ),
+        // Not a hash: too short, or not hex.
+        ("app-0123456789abcde.js", "no-cache", "text/javascript"),
+        ("app-0123456789abcdeg.js", "no-cache", "text/javascript"),
+    ];
+    for (name, _, _) in files {
+        std::fs::write(www.0.join(name), "x").expect("write");
+    }
+    let srv = Server::start_with(
+        Options::new(&db).args(&["--static-dir", www.0.to_str().expect("path")]),
+    )
+    .await;
+    for (name, cache, mime) in files {
+        let r = srv
+            .http
+            .get(format!("{}/{name}", srv.url))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), StatusCode::OK, "{name}");
+        assert_eq!(r.headers()["cache-control"], cache, "{name}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .expect("type")
+                .starts_with(mime),
+            "{name}"
+        );
+    }
+    let r = srv.call(Method::GET, "/health", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn config_file_and_base_path() {
     let db = TestDb::new().await;
