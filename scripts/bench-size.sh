@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Size benchmark for the npm package (goal: wasm + JS + CSS ≤ 60 KiB brotli).
+# Size benchmark for the npm package (goal: first load — main wasm, JS glue, split link
+# module, wrapper, CSS — ≤ 60 KiB brotli; the dialogs' chunks are fetched later).
 # Builds the package with scripts/build-pkg.sh into a scratch folder (so a running demo or
-# e2e run keeps its dist/pkg), prints raw/gzip/brotli per file and the total, then where
-# the wasm bytes go per crate (and, with TOP_FUNCTIONS=N, the N largest functions).
+# e2e run keeps its dist/pkg), prints raw/gzip/brotli for the first load and the chunks,
+# then where the main wasm's bytes go per crate (TOP_FUNCTIONS=N: the N largest functions).
 # Usage: scripts/bench-size.sh [OUT_DIR]   (default: a temporary folder, removed after)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -18,24 +19,29 @@ row() { # LABEL FILE...: one line of raw/gzip/brotli sums over the files
     gz=$((gz + $(gzip -9c "$f" | wc -c)))
     br=$((br + $(brotli -c -q 11 "$f" | wc -c)))
   done
-  printf '%-22s %9d %9d %9d\n' "$label" "$raw" "$gz" "$br"
+  printf '%-26s %9d %9d %9d\n' "$label" "$raw" "$gz" "$br"
 }
 
-printf '\n%-22s %9s %9s %9s\n' "file" "raw" "gzip" "brotli"
-row "wasm" "$OUT/security_info_bg.wasm"
-row "js glue" "$OUT/security_info.js"
+main=("$OUT"/security_info_bg-*.wasm)
+glue=("$OUT"/security_info-*.js)
+link=("$OUT"/__wasm_split-*.js)
+printf '\n%-26s %9s %9s %9s\n' "file" "raw" "gzip" "brotli"
+row "main wasm" "${main[@]}"
+row "js glue" "${glue[@]}"
+row "split link module" "${link[@]}"
 row "js wrapper" "$OUT/security-info.js"
 row "css" "$OUT/security-info.css"
-row "total" "$OUT/security_info_bg.wasm" "$OUT/security_info.js" "$OUT/security-info.js" \
-  "$OUT/security-info.css"
-printf '%-22s %9s %9s %9d\n' "budget (60 KiB)" "" "" $((60 * 1024))
+row "first load" "${main[@]}" "${glue[@]}" "${link[@]}" "$OUT/security-info.js" "$OUT/security-info.css"
+printf '%-26s %9s %9s %9d\n' "goal (60 KiB)" "" "" $((60 * 1024))
+row "chunks (on first use)" "$OUT"/split_*.wasm "$OUT"/chunk_*.wasm
 
-# The package's wasm has no names; the breakdown binds the same unstripped build again and
-# optimises it like build-pkg.sh (-Oz) but keeps the name section (-g), so the figures are
-# post-optimisation code sizes that add up to the package's code section.
-wasm-bindgen --target web --out-dir "$SCRATCH/named" --out-name named \
-  "$TARGET_DIR/wasm32-unknown-unknown/wasm-release/security_info.wasm"
+# The package's wasm has no names; the breakdown splits the same build again and optimises
+# its main module like build-split.sh (-Oz) but keeps the name section (-g).
+wasm-split-cli "$TARGET_DIR/split/wasm32-unknown-unknown/wasm-release/security_info.wasm" \
+  "$SCRATCH/named-split" --out-name named --target web >/dev/null 2>&1
+wasm-bindgen --target web --keep-lld-exports --out-dir "$SCRATCH/named" --out-name named \
+  "$SCRATCH/named-split/named.wasm"
 wasm-opt -Oz -g "$SCRATCH/named/named_bg.wasm" -o "$SCRATCH/named/named_bg.wasm"
-printf '\nwasm code per crate (after wasm-opt):\n'
+printf '\nmain wasm code per crate (after wasm-opt):\n'
 python3 "$ROOT/scripts/wasm-sizes.py" "$SCRATCH/named/named_bg.wasm" "${TOP_CRATES:-15}" \
   "${TOP_FUNCTIONS:-0}"
