@@ -110,6 +110,18 @@ for (const variant of VARIANTS) {
       await wizard.locator(byId("wizard-next")).click();
       await page.locator(byId("verify-dialog")).waitFor();
       await audit("verify-dialog");
+
+      // A dialog whose chunk cannot be fetched (split build): its error and "Try again".
+      const offline = await browser.context.newPage();
+      browser.context.ignoreProblems = /split|Failed to fetch|net::ERR_FAILED/i;
+      await offline.route(/\/split_add_chunk-[^/]*\.wasm$/, (route) => route.abort("failed"));
+      await offline.goto(`${server.url}/${variant.query}`);
+      await offline.click(byId("add-method"));
+      await offline.locator(byId("chunk-error")).waitFor();
+      const { violations } = await new AxeBuilder({ page: offline }).withTags(TAGS).analyze();
+      audited.push("chunk-error");
+      for (const v of violations) findings.push(`chunk-error: ${v.id} (${v.impact})`);
+      browser.context.ignoreProblems = undefined;
     } finally {
       console.log(`axe ${variant.name}: ${audited.length} screens, ${findings.length} violations`);
       await browser.close();
