@@ -126,6 +126,11 @@ pub struct Config {
     pub transport: Option<Transport>,
     /// Milliseconds before a request is abandoned as timed out (default 15 000).
     pub timeout_ms: u32,
+    /// The answer to the first security-info request when the page's script already sent
+    /// it, in parallel with the wasm download (the npm package's `mount` does): a Promise
+    /// of `{ status, body, retryAfter }`. The page's first load takes it instead of
+    /// sending the request; a rejected one falls back to sending it.
+    pub first_answer: Option<js_sys::Promise>,
     /// BCP 47 tag; `None` follows `navigator.languages`.
     pub locale: Option<String>,
     /// Per-key text overrides for whatever locale is active (key names: [`crate::i18n::Key::name`]).
@@ -165,6 +170,7 @@ impl Default for Config {
             headers: Vec::new(),
             transport: None,
             timeout_ms: 15_000,
+            first_answer: None,
             locale: None,
             messages: HashMap::new(),
             locales: HashMap::new(),

@@ -161,7 +161,8 @@ pub fn after_first_paint() -> impl Fn() + 'static {
             return;
         };
         let run = move || {
-            let all = registry.0.get_value();
+            // The page may have been unmounted since (a re-render): nothing to prefetch.
+            let all = registry.0.try_get_value().unwrap_or_default();
             leptos::task::spawn_local(async move {
                 for preload in all {
                     let _ = preload().await;

@@ -59,13 +59,20 @@ impl MountHandle {
 
 /// Renders the Security info page into `element` (light DOM) with the given options.
 /// Throws a `TypeError` naming the problem when the element or an option is invalid.
+/// `first_answer`, when a Promise, is the first security-info request already sent by the
+/// package's wrapper ([`crate::config::Config::first_answer`]).
 #[wasm_bindgen]
-pub fn mount(element: JsValue, options: JsValue) -> Result<MountHandle, JsValue> {
+pub fn mount(
+    element: JsValue,
+    options: JsValue,
+    first_answer: JsValue,
+) -> Result<MountHandle, JsValue> {
     let element: web_sys::HtmlElement = element
         .dyn_into()
         .map_err(|_| type_error("mount(element, options): element must be an HTMLElement"))?;
     let mut config =
         parse_options(&options).map_err(|e| type_error(&format!("security-info: {e}")))?;
+    config.first_answer = first_answer.dyn_into().ok();
     add_dom_events(&mut config, &element);
     let handle = leptos::mount::mount_to(element, move || {
         view! { <SecurityInfo config=config.clone() /> }.into_any()

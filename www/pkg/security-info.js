@@ -17,8 +17,39 @@ export async function mount(element, options = {}) {
   if (!(element instanceof HTMLElement)) {
     throw new TypeError("mount(element, options): element must be an HTMLElement");
   }
+  const firstAnswer = sendFirstRequest(options);
   await load();
-  return mountWasm(element, options);
+  return mountWasm(element, options, firstAnswer);
+}
+
+// The list's request leaves now, in parallel with the wasm download and compile, instead
+// of after them: the wasm takes this answer (and sends its own request if this one
+// failed). With bearer auth it waits for getToken; a host transport gets no early request.
+function sendFirstRequest(options) {
+  if (!options || typeof options !== "object" || options.transport) return undefined;
+  // The wasm checks the options; a base URL it would refuse is not even tried here.
+  if (options.baseUrl !== undefined && !/^(\/|https?:\/\/)/.test(String(options.baseUrl))) return undefined;
+  const base = typeof options.baseUrl === "string" ? options.baseUrl.replace(/\/+$/, "") : "/api";
+  const extra = options.headers && typeof options.headers === "object" ? options.headers : {};
+  const answer = (async () => {
+    const headers = { ...extra, accept: "application/json, application/problem+json" };
+    const init = { method: "GET", headers, credentials: "include" };
+    if (typeof options.getToken === "function") {
+      const token = await options.getToken();
+      if (!token) throw new Error("no token");
+      headers.authorization = `Bearer ${token}`;
+      init.credentials = "omit";
+    } else {
+      headers["x-security-info-csrf"] = "1";
+    }
+    if (typeof options.timeoutMs === "number") init.signal = AbortSignal.timeout(options.timeoutMs);
+    const response = await fetch(`${base}/me/security-info`, init);
+    const retryAfter = Number(response.headers.get("retry-after"));
+    return { status: response.status, body: await response.text(), retryAfter: retryAfter || undefined };
+  })();
+  // Invalid options make mount throw before the wasm awaits this: no unhandled rejection.
+  answer.catch(() => {});
+  return answer;
 }
 
 // Attribute → option, for the custom element. Functions and objects (getToken, callbacks,
