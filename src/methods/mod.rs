@@ -4,10 +4,12 @@
 
 pub mod authenticator;
 pub mod hardware_token;
+pub mod security_key;
 
 use crate::dialog::Open;
 use authenticator::AuthenticatorWizard;
 use hardware_token::HardwareTokenDialog;
+use security_key::SecurityKeyDialog;
 use leptos::prelude::*;
 use security_info_core::api::Method;
 use security_info_core::screens::add::Enrolment;
@@ -33,6 +35,7 @@ pub fn enrol_dialogs(
     view! {
         <AuthenticatorWizard open=open_for(authenticator::enrols) product on_added on_other_method />
         <HardwareTokenDialog open=open_for(hardware_token::enrols) on_added on_other_method />
+        <SecurityKeyDialog open=open_for(security_key::enrols) on_added on_other_method />
     }
 }
 

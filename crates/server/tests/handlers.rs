@@ -68,7 +68,10 @@ async fn security_info_of_a_fresh_user() {
         info["stepUp"],
         json!({"required": false, "freshUntil": null})
     );
-    assert_eq!(info["policy"]["allowedMethods"], json!(["totp"]));
+    assert_eq!(
+        info["policy"]["allowedMethods"],
+        json!(["totp", "security_key"])
+    );
     assert_eq!(
         info["policy"]["authenticatorName"],
         "Microsoft Authenticator"

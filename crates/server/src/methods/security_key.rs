@@ -44,8 +44,10 @@ fn user_handle(user_id: &str) -> Uuid {
 
 /// Opens a security key registration: refuses with `not-allowed-by-policy` or
 /// `step-up-required` (403), `csrf` (403), `rate-limited` (429) beyond the starts allowed
-/// per window. The options require user verification (PIN or biometric), ask for no
-/// attestation, and exclude the user's keys, so the browser refuses a key registered
+/// per window. The ceremony requires user verification (PIN or biometric; the options
+/// say "preferred" so a key without a PIN is refused by the server with
+/// `user-verification-required` rather than by the browser as if cancelled), asks for no
+/// attestation, and excludes the user's keys, so the browser refuses a key registered
 /// already.
 #[utoipa::path(post, path = "/me/methods/security-key/start", tag = TAG,
     request_body = KeyStartRequest,
@@ -88,6 +90,23 @@ async fn key_start(
         )
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut public_key = serde_json::to_value(options.public_key)?;
+    // The ceremony requires user verification (the stored state checks the UV flag).
+    // The browser is asked for it as "preferred": with "required", browsers refuse a key
+    // without a PIN with the same NotAllowedError as a cancel, so the person could not
+    // be told to set a PIN; this way such a key's answer reaches the server, which
+    // refuses it with `user-verification-required`. A key with a PIN is asked for it.
+    public_key["authenticatorSelection"]["userVerification"] = "preferred".into();
+    // credProtect's "userVerificationRequired" is inconsistent with "preferred" for
+    // browsers (NotSupportedError): the key is asked to keep the credential undiscoverable
+    // without UV instead (level 2); every assertion still requires UV.
+    if let Some(extensions) = public_key["extensions"].as_object_mut()
+        && extensions.contains_key("credentialProtectionPolicy")
+    {
+        extensions.insert(
+            "credentialProtectionPolicy".into(),
+            "userVerificationOptionalWithCredentialIDList".into(),
+        );
+    }
     if state.config.webauthn.roaming_only {
         // Ask the browser for a roaming key (USB, NFC, BLE) only.
         public_key["authenticatorSelection"]["authenticatorAttachment"] = "cross-platform".into();
