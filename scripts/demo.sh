@@ -9,6 +9,7 @@ PORT="${PORT:-8080}"
 PORTAL_PORT="${PORTAL_PORT:-8090}"
 
 setup_web_build
+setup_server_build
 
 say "building the front end (release, size-optimised)"
 trunk build --release

@@ -258,7 +258,11 @@ impl Call {
 
     /// Opens a security key ceremony (`{ceremonyId, publicKey, expiresAt}`).
     pub fn key_start(ceremony: KeyCeremony) -> Self {
-        Self::new("POST", format!("{}/start", ceremony.path()), Some("{}".into()))
+        Self::new(
+            "POST",
+            format!("{}/start", ceremony.path()),
+            Some("{}".into()),
+        )
     }
 
     /// Finishes it with the browser's credential (`PublicKeyCredential.toJSON()`).

@@ -78,3 +78,4 @@ pub const KEY_TOUCH: &str = "key-touch";
 pub const KEY_RETRY: &str = "key-retry";
 pub const KEY_NAME_INPUT: &str = "key-name-input";
 pub const KEY_NAME_SAVE: &str = "key-name-save";
+pub const METHOD_LAST_USED: &str = "method-last-used";

@@ -108,9 +108,12 @@ pub async fn run(ctx: &Ctx, ceremony: KeyCeremony) -> Result<JsValue, String> {
     };
     let started = started.map_err(|e| request_failed(ctx, &e))?;
     let id = prop(&started, "ceremonyId").as_string().unwrap_or_default();
-    let credential = browser(ceremony == KeyCeremony::Register, &prop(&started, "publicKey"))
-        .await
-        .map_err(|f| failure_message(&ctx.i18n, f))?;
+    let credential = browser(
+        ceremony == KeyCeremony::Register,
+        &prop(&started, "publicKey"),
+    )
+    .await
+    .map_err(|f| failure_message(&ctx.i18n, f))?;
     ctx.client()
         .send(&Call::key_finish(ceremony, &id, &credential))
         .await

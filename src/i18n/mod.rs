@@ -175,6 +175,8 @@ messages! {
     KeyNameLabel "keyNameLabel" => "Name your security key", "Geef uw beveiligingssleutel een naam";
     KeyNameHint "keyNameHint" => "So you can tell your keys apart, e.g. \"Blue key on my keyring\".",
         "Zodat u uw sleutels uit elkaar kunt houden, bijvoorbeeld \"Blauwe sleutel aan mijn sleutelbos\".";
+    LastUsed "lastUsed" => "Last used {date}", "Laatst gebruikt op {date}";
+    NotUsedYet "notUsedYet" => "Not used yet", "Nog niet gebruikt";
     KeyUse "keyUse" => "Use security key", "Beveiligingssleutel gebruiken";
     KeyVerifyBody "keyVerifyBody" => "Use your security key {name}: when your browser asks, enter its PIN and touch it.",
         "Gebruik uw beveiligingssleutel {name}: voer de pincode in en raak de sleutel aan als uw browser erom vraagt.";

@@ -9,10 +9,10 @@ pub mod security_key;
 use crate::dialog::Open;
 use authenticator::AuthenticatorWizard;
 use hardware_token::HardwareTokenDialog;
-use security_key::SecurityKeyDialog;
 use leptos::prelude::*;
 use security_info_core::api::Method;
 use security_info_core::screens::add::Enrolment;
+use security_key::SecurityKeyDialog;
 
 /// The enrolment dialogs of every kind; the one for the chosen type is open.
 pub fn enrol_dialogs(

@@ -48,3 +48,15 @@ pub(super) fn key_proof(
     };
     (start, ceremony.pending())
 }
+
+/// "Use security key" for a key, "Verify" for a code.
+pub(super) fn submit_label(
+    i18n: &crate::i18n::I18n,
+    current: impl Fn() -> Option<Method> + Send + Sync + 'static,
+) -> Signal<String> {
+    let i18n = i18n.clone();
+    Signal::derive(move || {
+        let key = current().is_some_and(|m| m.method_type.verifiable_by_key());
+        i18n.t(if key { Key::KeyUse } else { Key::Verify })
+    })
+}

@@ -167,13 +167,7 @@ fn verify_body(
 
     let can_submit =
         move || !listing.get() && current().is_some_and(|m| m.method_type.verifiable());
-    let submit_label = {
-        let i18n = i18n.clone();
-        Signal::derive(move || {
-            let key = current().is_some_and(|m| m.method_type.verifiable_by_key());
-            i18n.t(if key { Key::KeyUse } else { Key::Verify })
-        })
-    };
+    let submit_label = key::submit_label(&i18n, current);
 
     let i18n_other = i18n.clone();
     view! {

@@ -70,6 +70,7 @@ test("register, name, sign in with it, step up with it, delete", async () => {
   await row.filter({ hasText: "Blue key" }).waitFor();
   await page.locator(byId("notice"), { hasText: "Blue key was added." }).waitFor();
   await page.locator(byId("default-method"), { hasText: "Security key" }).waitFor();
+  assert.equal(await row.locator(byId("method-last-used")).textContent(), "Not used yet");
 
   // The same key again: a step-up with the key first (the person has a two-step method
   // now), then the browser refuses the excluded credential.
@@ -94,8 +95,8 @@ test("register, name, sign in with it, step up with it, delete", async () => {
   await second.locator(byId("verify-submit")).click();
   await page.locator(byId("security-info")).waitFor();
   await rows(page).first().filter({ hasText: "Blue key" }).waitFor();
-  // Its last use is shown.
-  assert.match(await rows(page).first().textContent(), /Blue key/);
+  // Its last use is shown (the sign-in).
+  assert.match(await rows(page).first().locator(byId("method-last-used")).textContent(), /^Last used \S/);
 
   // Delete it (the sign-in was fresh enough).
   await rows(page).first().locator(byId("delete-method")).click();

@@ -1,7 +1,10 @@
 //! Adding a security key or passkey (screen I): what you need and that your browser will
 //! ask for the key's PIN, then "Touch your security key" (`navigator.credentials.create`
 //! through [`crate::webauthn`]), then a name — the key's model when the server knows it.
-//! The stages and the failures' meanings are `security_info_core::screens::security_key`.
+//! The stages and the failures' meanings are `security_info_core::screens::security_key`;
+//! each stage's text is in [`steps`].
+
+mod steps;
 
 use crate::client::{Call, KeyCeremony};
 use crate::context::{Change, Job, Reply, job_action, unique_id, use_ctx};
@@ -115,42 +118,21 @@ fn key_body(
     };
 
     let i18n = ctx.i18n.clone();
-    let other_method = on_other_method.map(|cb| other_method_button(&i18n, cb));
+    // Not once the key is stored: another method would not undo it.
+    let other_method = {
+        let i18n = i18n.clone();
+        move || {
+            let named = matches!(stage.get(), Stage::Naming(_));
+            on_other_method
+                .filter(|_| !named)
+                .map(|cb| other_method_button(&i18n, cb))
+        }
+    };
     let error_id = unique_id("key-error");
-    let name_id = unique_id("key-name");
-    let hint_id = unique_id("key-name-hint");
     let busy = move || (ceremony.pending().get() || rename.pending().get()).to_string();
     let content = {
-        let i18n = i18n.clone();
-        let error_id = error_id.clone();
-        move || match stage.get() {
-            Stage::Intro => view! {
-                <p>{i18n.t(Key::KeyIntro)}</p>
-                <p>{i18n.t(Key::KeyPinNote)}</p>
-            }
-            .into_any(),
-            Stage::Touching => view! {
-                <p data-testid=testids::KEY_TOUCH><strong>{i18n.t(Key::KeyTouch)}</strong></p>
-                <p>{i18n.t(Key::KeyTouchHint)}</p>
-            }
-            .into_any(),
-            Stage::Naming(_) => view! {
-                <label class="si-label" for=name_id.clone()>{i18n.t(Key::KeyNameLabel)}</label>
-                <input
-                    id=name_id.clone()
-                    class="si-input"
-                    data-testid=testids::KEY_NAME_INPUT
-                    data-autofocus=""
-                    autocomplete="off"
-                    maxlength="64"
-                    aria-describedby=format!("{hint_id} {error_id}")
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
-                />
-                <p class="si-note" id=hint_id.clone()>{i18n.t(Key::KeyNameHint)}</p>
-            }
-            .into_any(),
-        }
+        let (i18n, error_id) = (i18n.clone(), error_id.clone());
+        move || steps::stage_view(&i18n, &stage.get(), name, &error_id)
     };
     let buttons = move || {
         let i18n = i18n.clone();

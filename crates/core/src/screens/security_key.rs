@@ -68,7 +68,10 @@ impl KeyFailure {
             ErrorCode::KeyCloned => KeyFailure::Cloned,
             ErrorCode::Expired => KeyFailure::TimedOut,
             ErrorCode::KeyRejected
-                if problem.detail.as_deref().is_some_and(|d| d.contains("origin")) =>
+                if problem
+                    .detail
+                    .as_deref()
+                    .is_some_and(|d| d.contains("origin")) =>
             {
                 KeyFailure::WrongOrigin
             }
@@ -108,14 +111,35 @@ mod tests {
     #[test]
     fn browser_failures_are_told_apart() {
         use KeyFailure::*;
-        assert_eq!(KeyFailure::from_browser("InvalidStateError", 10.0, 120_000.0), AlreadyRegistered);
-        assert_eq!(KeyFailure::from_browser("SecurityError", 10.0, 120_000.0), WrongOrigin);
-        assert_eq!(KeyFailure::from_browser("ConstraintError", 10.0, 120_000.0), NoUserVerification);
-        assert_eq!(KeyFailure::from_browser("NotAllowedError", 900.0, 120_000.0), Cancelled);
-        assert_eq!(KeyFailure::from_browser("NotAllowedError", 119_500.0, 120_000.0), TimedOut);
-        assert_eq!(KeyFailure::from_browser("NotAllowedError", 900.0, 0.0), Cancelled);
+        assert_eq!(
+            KeyFailure::from_browser("InvalidStateError", 10.0, 120_000.0),
+            AlreadyRegistered
+        );
+        assert_eq!(
+            KeyFailure::from_browser("SecurityError", 10.0, 120_000.0),
+            WrongOrigin
+        );
+        assert_eq!(
+            KeyFailure::from_browser("ConstraintError", 10.0, 120_000.0),
+            NoUserVerification
+        );
+        assert_eq!(
+            KeyFailure::from_browser("NotAllowedError", 900.0, 120_000.0),
+            Cancelled
+        );
+        assert_eq!(
+            KeyFailure::from_browser("NotAllowedError", 119_500.0, 120_000.0),
+            TimedOut
+        );
+        assert_eq!(
+            KeyFailure::from_browser("NotAllowedError", 900.0, 0.0),
+            Cancelled
+        );
         assert_eq!(KeyFailure::from_browser("TimeoutError", 5.0, 0.0), TimedOut);
-        assert_eq!(KeyFailure::from_browser("NotSupportedError", 5.0, 0.0), Unsupported);
+        assert_eq!(
+            KeyFailure::from_browser("NotSupportedError", 5.0, 0.0),
+            Unsupported
+        );
         assert_eq!(KeyFailure::from_browser("UnknownError", 5.0, 0.0), Rejected);
         assert!(Cancelled.retryable() && TimedOut.retryable());
         assert!(!AlreadyRegistered.retryable() && !NoUserVerification.retryable());
@@ -129,15 +153,27 @@ mod tests {
             p.detail = detail.map(str::to_owned);
             KeyFailure::from_problem(&p)
         };
-        assert_eq!(of(ErrorCode::KeyAlreadyRegistered, None), Some(AlreadyRegistered));
-        assert_eq!(of(ErrorCode::UserVerificationRequired, None), Some(NoUserVerification));
+        assert_eq!(
+            of(ErrorCode::KeyAlreadyRegistered, None),
+            Some(AlreadyRegistered)
+        );
+        assert_eq!(
+            of(ErrorCode::UserVerificationRequired, None),
+            Some(NoUserVerification)
+        );
         assert_eq!(of(ErrorCode::KeyCloned, None), Some(Cloned));
         assert_eq!(of(ErrorCode::Expired, None), Some(TimedOut));
         assert_eq!(
-            of(ErrorCode::KeyRejected, Some("the page's origin is not allowed")),
+            of(
+                ErrorCode::KeyRejected,
+                Some("the page's origin is not allowed")
+            ),
             Some(WrongOrigin)
         );
-        assert_eq!(of(ErrorCode::KeyRejected, Some("bad signature")), Some(Rejected));
+        assert_eq!(
+            of(ErrorCode::KeyRejected, Some("bad signature")),
+            Some(Rejected)
+        );
         assert_eq!(of(ErrorCode::StepUpRequired, None), None);
     }
 
@@ -145,7 +181,10 @@ mod tests {
     fn naming_suggests_the_model_and_saves_only_a_change() {
         let mut key = info(&[MethodType::SecurityKey]).methods[0].clone();
         key.name = "Security key".into();
-        assert_eq!(suggested_name(&key, "Beveiligingssleutel"), "Beveiligingssleutel");
+        assert_eq!(
+            suggested_name(&key, "Beveiligingssleutel"),
+            "Beveiligingssleutel"
+        );
         key.detail = Some("YubiKey 5 Series".into());
         assert_eq!(suggested_name(&key, "Security key"), "YubiKey 5 Series");
         assert_eq!(name_to_save(&key, "  Security key "), None);
