@@ -71,6 +71,12 @@ test("register, name, sign in with it, step up with it, delete", async () => {
   await page.locator(byId("notice"), { hasText: "Blue key was added." }).waitFor();
   await page.locator(byId("default-method"), { hasText: "Security key" }).waitFor();
   assert.equal(await row.locator(byId("method-last-used")).textContent(), "Not used yet");
+  // "Change default" offers it as "Security key".
+  await page.click(byId("change-default"));
+  const defaults = page.locator(byId("default-dialog"));
+  assert.deepEqual(await defaults.locator(`${byId("default-select")} option`).allTextContents(), ["Security key"]);
+  await defaults.locator("button.si-icon-button").click();
+  await defaults.waitFor({ state: "detached" });
 
   // The same key again: a step-up with the key first (the person has a two-step method
   // now), then the browser refuses the excluded credential.

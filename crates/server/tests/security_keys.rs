@@ -166,9 +166,15 @@ async fn start_registration(srv: &App, t: &str) -> Value {
         .post("/me/methods/security-key/start", t, json!({}))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // Required by the ceremony, asked for as "preferred" so that a key without a PIN
+    // reaches the server and gets the PIN message (a_key_without_user_verification…).
     assert_eq!(
         r.body["publicKey"]["authenticatorSelection"]["userVerification"],
-        "required"
+        "preferred"
+    );
+    assert_eq!(
+        r.body["publicKey"]["extensions"]["credentialProtectionPolicy"],
+        "userVerificationOptionalWithCredentialIDList"
     );
     assert_eq!(r.body["publicKey"]["attestation"], "none");
     r.body
