@@ -1,7 +1,8 @@
 // Security keys and passkeys (issue 14) in Chromium against the real server, with a
 // virtual FIDO2 authenticator through the Chrome DevTools Protocol (WebAuthn domain):
 // register, name, sign in with it, step up with it, delete; a cancel; the same key a
-// second time; a key without user verification (no PIN); a browser without WebAuthn;
+// second time; a key without user verification (no PIN); a browser without WebAuthn; a
+// page on another host than the relying party;
 // axe on the new screens; English and Dutch.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -187,5 +188,22 @@ test("a key without PIN, a cancelled verification, and a browser without WebAuth
   await page.close();
   context.ignoreProblems = undefined;
   assert.deepEqual(findings, []);
+  assert.deepEqual(context.problems, []);
+});
+
+test("a page on another host than the relying party gets the wrong-address message", async () => {
+  // The demo's RP id is localhost; the same server reached as 127.0.0.1 is another host,
+  // so the browser refuses the key (SecurityError). Alice registered a key above.
+  const context = demo.browser.context;
+  await context.clearCookies();
+  const page = await context.newPage();
+  await page.goto(demo.server.url.replace("localhost", "127.0.0.1"));
+  await page.fill(byId("sign-in-username"), "alice");
+  await page.fill(byId("sign-in-password"), "alice-demo-password");
+  await page.click(byId("sign-in-submit"));
+  const verify = page.locator(byId("verify-dialog"));
+  await verify.locator(byId("verify-submit")).click();
+  assert.equal(await errorText(verify), "Security keys can't be used on this web address. Contact your administrator.");
+  await page.close();
   assert.deepEqual(context.problems, []);
 });
