@@ -9,6 +9,7 @@ PORT="${PORT:-8080}"
 PORTAL_PORT="${PORTAL_PORT:-8090}"
 
 setup_web_build
+setup_server_build
 
 say "building the front end (split release build, size-optimised)"
 build_front_end

@@ -92,6 +92,12 @@ setup_web_build() {
   ensure_npm
 }
 
+# What building the server needs beyond Rust: webauthn-rs links OpenSSL (openssl-sys
+# finds it through pkg-config).
+setup_server_build() {
+  ensure_apt libssl-dev pkg-config
+}
+
 setup_browser_tools() {
   ensure_apt chromium chromium-driver
 }

@@ -33,6 +33,7 @@ as_postgres() {
 }
 
 setup() {
+  setup_server_build
   ensure_apt postgresql curl
   if ! /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null; then ensure_apt python3-venv; fi
   if ! "$VENV/bin/schemathesis" --version >/dev/null 2>&1; then

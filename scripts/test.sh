@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 # "cmd || status" inside stage() turns off errexit, so steps check their own results.
 setup() {
-  setup_web_build && setup_browser_tools
+  setup_web_build && setup_server_build && setup_browser_tools
 }
 
 fmt() { cargo fmt --all -- --check; }

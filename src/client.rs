@@ -282,6 +282,48 @@ impl Call {
     pub fn verify_session(request: &VerifyRequest) -> Self {
         Self::new("POST", "/session/verify", Some(json::encode(request)))
     }
+
+    /// Opens a security key ceremony (`{ceremonyId, publicKey, expiresAt}`).
+    pub fn key_start(ceremony: KeyCeremony) -> Self {
+        Self::new(
+            "POST",
+            format!("{}/start", ceremony.path()),
+            Some("{}".into()),
+        )
+    }
+
+    /// Finishes it with the browser's credential (`PublicKeyCredential.toJSON()`).
+    pub fn key_finish(ceremony: KeyCeremony, ceremony_id: &str, credential: &JsValue) -> Self {
+        let body = js_sys::Object::new();
+        // Setting properties of a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&body, &"ceremonyId".into(), &ceremony_id.into());
+        let _ = js_sys::Reflect::set(&body, &"credential".into(), credential);
+        let text = js_sys::JSON::stringify(&body)
+            .ok()
+            .and_then(|s| s.as_string());
+        Self::new("POST", ceremony.path(), text)
+    }
+}
+
+/// Where a security key ceremony runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyCeremony {
+    /// Adding a key (answers the new `Method`).
+    Register,
+    /// A step-up (answers `StepUpResponse`).
+    StepUp,
+    /// The demo sign-in's second factor (answers `Session`).
+    SignIn,
+}
+
+impl KeyCeremony {
+    fn path(self) -> &'static str {
+        match self {
+            KeyCeremony::Register => "/me/methods/security-key",
+            KeyCeremony::StepUp => "/me/step-up/security-key",
+            KeyCeremony::SignIn => "/session/verify/security-key",
+        }
+    }
 }
 
 /// A rejected `fetch` (or a refused request): the abort signal's timeout, or no answer.

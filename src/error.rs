@@ -70,6 +70,10 @@ impl ClientError {
                 ErrorCode::InvalidCode => Key::CodeWrong,
                 ErrorCode::CodeReused => Key::ErrCodeReused,
                 ErrorCode::Expired => Key::ErrExpired,
+                ErrorCode::KeyAlreadyRegistered => Key::KeyAlreadyRegistered,
+                ErrorCode::UserVerificationRequired => Key::KeyNoPin,
+                ErrorCode::KeyRejected => Key::KeyRejected,
+                ErrorCode::KeyCloned => Key::KeyCloned,
                 ErrorCode::RateLimited => {
                     let seconds = p.retry_after.unwrap_or(30).to_string();
                     return i18n.fmt(Key::ErrRateLimited, &[("seconds", &seconds)]);

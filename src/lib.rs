@@ -22,6 +22,7 @@ pub mod qr_panel;
 pub mod security_info;
 pub mod testids;
 pub mod verify_identity_dialog;
+pub mod webauthn;
 
 pub use add_method_dialog::AddMethodDialog;
 pub use change_default_dialog::ChangeDefaultDialog;

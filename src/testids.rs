@@ -73,3 +73,12 @@ pub const VERIFY_SUBMIT: &str = "verify-submit";
 pub const SIGN_IN_OTHER_WAY: &str = "sign-in-other-way";
 /// Each choice under "Sign in another way"; carries `data-method-id`.
 pub const VERIFY_METHOD_OPTION: &str = "verify-method-option";
+
+// Security key (screen I)
+pub const SECURITY_KEY_DIALOG: &str = "security-key-dialog";
+pub const KEY_NEXT: &str = "key-next";
+pub const KEY_TOUCH: &str = "key-touch";
+pub const KEY_RETRY: &str = "key-retry";
+pub const KEY_NAME_INPUT: &str = "key-name-input";
+pub const KEY_NAME_SAVE: &str = "key-name-save";
+pub const METHOD_LAST_USED: &str = "method-last-used";

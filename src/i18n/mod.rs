@@ -166,6 +166,39 @@ messages! {
     TokenNotFound "tokenNotFound" => "We couldn't find a hardware token with this serial number that you may activate. Check the serial number, or contact your administrator.",
         "We kunnen geen hardwaretoken met dit serienummer vinden dat u mag activeren. Controleer het serienummer of neem contact op met uw beheerder.";
 
+    KeyTitle "keyTitle" => "Security key", "Beveiligingssleutel";
+    KeyIntro "keyIntro" => "Use a security key (USB, NFC or Bluetooth) that supports FIDO2, or a passkey on this device or phone.",
+        "Gebruik een beveiligingssleutel (USB, NFC of Bluetooth) die FIDO2 ondersteunt, of een passkey op dit apparaat of uw telefoon.";
+    KeyPinNote "keyPinNote" => "When your browser asks, insert or hold your key near the device, enter its PIN and touch it. No key PIN yet? Your browser will help you set one.",
+        "Als uw browser erom vraagt, plaatst u de sleutel of houdt u deze bij het apparaat, voert u de pincode in en raakt u de sleutel aan. Nog geen pincode? Uw browser helpt u er een in te stellen.";
+    KeyTouch "keyTouch" => "Touch your security key", "Raak uw beveiligingssleutel aan";
+    KeyTouchHint "keyTouchHint" => "Follow your browser's instructions: enter your key's PIN and touch it.",
+        "Volg de instructies van uw browser: voer de pincode van uw sleutel in en raak de sleutel aan.";
+    KeyNameLabel "keyNameLabel" => "Name your security key", "Geef uw beveiligingssleutel een naam";
+    KeyNameHint "keyNameHint" => "So you can tell your keys apart, e.g. \"Blue key on my keyring\".",
+        "Zodat u uw sleutels uit elkaar kunt houden, bijvoorbeeld \"Blauwe sleutel aan mijn sleutelbos\".";
+    LastUsed "lastUsed" => "Last used {date}", "Laatst gebruikt op {date}";
+    NotUsedYet "notUsedYet" => "Not used yet", "Nog niet gebruikt";
+    KeyUse "keyUse" => "Use security key", "Beveiligingssleutel gebruiken";
+    KeyVerifyBody "keyVerifyBody" => "Use your security key {name}: when your browser asks, enter its PIN and touch it.",
+        "Gebruik uw beveiligingssleutel {name}: voer de pincode in en raak de sleutel aan als uw browser erom vraagt.";
+    KeyUnsupported "keyUnsupported" => "This browser can't use security keys. Try another browser, such as a recent Chrome, Edge, Firefox or Safari.",
+        "Deze browser kan geen beveiligingssleutels gebruiken. Probeer een andere browser, zoals een recente versie van Chrome, Edge, Firefox of Safari.";
+    KeyCancelled "keyCancelled" => "The security key step was cancelled. Try again when you're ready.",
+        "De stap met de beveiligingssleutel is geannuleerd. Probeer het opnieuw wanneer u klaar bent.";
+    KeyTimedOut "keyTimedOut" => "Your security key wasn't touched in time. Try again.",
+        "Uw beveiligingssleutel is niet op tijd aangeraakt. Probeer het opnieuw.";
+    KeyAlreadyRegistered "keyAlreadyRegistered" => "This security key is already registered. Use another key.",
+        "Deze beveiligingssleutel is al geregistreerd. Gebruik een andere sleutel.";
+    KeyWrongOrigin "keyWrongOrigin" => "Security keys can't be used on this web address. Contact your administrator.",
+        "Beveiligingssleutels kunnen niet worden gebruikt op dit webadres. Neem contact op met uw beheerder.";
+    KeyNoPin "keyNoPin" => "This security key can't verify you with a PIN or fingerprint, which your organization requires. Set a PIN on the key, or use another key.",
+        "Deze beveiligingssleutel kan u niet verifiëren met een pincode of vingerafdruk, wat uw organisatie vereist. Stel een pincode in op de sleutel of gebruik een andere sleutel.";
+    KeyCloned "keyCloned" => "This security key may have been copied, so it was refused. Contact your administrator.",
+        "Deze beveiligingssleutel is mogelijk gekopieerd en is daarom geweigerd. Neem contact op met uw beheerder.";
+    KeyRejected "keyRejected" => "Your security key's answer wasn't accepted. Try again, or use another key.",
+        "Het antwoord van uw beveiligingssleutel is niet geaccepteerd. Probeer het opnieuw of gebruik een andere sleutel.";
+
     DefaultTitle "defaultTitle" => "Change default method", "Standaardmethode wijzigen";
     DefaultPrompt "defaultPrompt" => "Which method would you like to use to sign in?", "Welke methode wilt u gebruiken om u aan te melden?";
     NoDefaultOptions "noDefaultOptions" => "Add a two-step verification method first.", "Voeg eerst een methode voor verificatie in twee stappen toe.";

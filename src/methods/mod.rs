@@ -5,6 +5,7 @@
 
 pub mod authenticator;
 pub mod hardware_token;
+pub mod security_key;
 
 use crate::chunk::{chunk, lazy};
 use crate::dialog::Open;
@@ -13,6 +14,7 @@ use hardware_token::HardwareTokenDialog;
 use leptos::prelude::*;
 use security_info_core::api::Method;
 use security_info_core::screens::add::Enrolment;
+use security_key::SecurityKeyDialog;
 
 /// The enrolment dialogs of every kind; the one for the chosen type is open.
 pub fn enrol_dialogs(
@@ -36,9 +38,11 @@ pub fn enrol_dialogs(
         open_for(authenticator::enrols),
         open_for(hardware_token::enrols),
     );
+    let key = open_for(security_key::enrols);
     view! {
         {lazy(app, app_chunk::preload, move || app_chunk::view(app, product, on_added, on_other_method))}
         {lazy(token, token_chunk::preload, move || token_chunk::view(token, on_added, on_other_method))}
+        {lazy(key, key_chunk::preload, move || key_chunk::view(key, on_added, on_other_method))}
     }
 }
 
@@ -48,6 +52,11 @@ chunk!(
      product: Signal<String>,
      on_added: Callback<Method>,
      on_other_method: Callback<()>| view! { <AuthenticatorWizard open product on_added on_other_method /> }
+);
+
+chunk!(
+    key_chunk,
+    |open: Open, on_added: Callback<Method>, on_other_method: Callback<()>| view! { <SecurityKeyDialog open on_added on_other_method /> }
 );
 
 chunk!(

@@ -9,6 +9,7 @@ use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::Method;
 use security_info_core::methods::{MethodSource, MethodType, Usage};
+use wasm_bindgen::JsValue;
 
 /// The methods the host shows, or the empty state.
 pub fn method_list(
@@ -178,10 +179,25 @@ fn method_row(
                 <span class="si-method-type">{type_label(&i18n, &method)}</span>
                 {method.detail.clone().map(|d| view! { <bdi class="si-method-detail">{d}</bdi> })}
                 {sspr_only.then(|| view! { <span class="si-method-note">{i18n.t(Key::SsprOnly)}</span> })}
+                {(method.method_type == MethodType::SecurityKey).then(|| last_use(&i18n, method.last_used_at))}
             </div>
             <div class="si-method-actions">{rename_button} {delete_button}</div>
         </li>
     }
+}
+
+/// When a security key was last used (a date in the person's language), or that it was
+/// not used yet.
+fn last_use(i18n: &I18n, at: Option<i64>) -> impl IntoView + use<> {
+    let text = match at {
+        Some(secs) => {
+            let date = js_sys::Date::new(&JsValue::from_f64(secs as f64 * 1000.0));
+            let day = date.to_locale_date_string(i18n.lang(), &JsValue::UNDEFINED);
+            i18n.fmt(Key::LastUsed, &[("date", &String::from(day))])
+        }
+        None => i18n.t(Key::NotUsedYet),
+    };
+    view! { <span class="si-method-note" data-testid=testids::METHOD_LAST_USED>{text}</span> }
 }
 
 /// What the row calls the method's type: a `totp` method from a hardware token is a

@@ -1,5 +1,7 @@
 //! Screen J: verify your identity with a second factor, for a step-up before a change or
-//! as the second step of signing in.
+//! as the second step of signing in. A security key is touched instead ([`key`]).
+
+mod key;
 
 use crate::client::Call;
 use crate::code_input::{CodeInput, refusal_message};
@@ -75,12 +77,16 @@ fn verify_body(
             open.close();
         }
     });
+    let (touch_key, key_pending) = key::key_proof(purpose, error, on_verified, open);
     let submit = {
         let i18n = i18n.clone();
         move || {
             let Some(method) = current() else {
                 return;
             };
+            if method.method_type.verifiable_by_key() {
+                return touch_key();
+            }
             match verify::typed_code(&method, &code.get_untracked()) {
                 Some(Ok(code)) => {
                     let request = VerifyRequest {
@@ -141,6 +147,7 @@ fn verify_body(
             }
             match current() {
                 None => view! { <p>{i18n.t(Key::NoVerifyMethods)}</p> }.into_any(),
+                Some(m) if m.method_type.verifiable_by_key() => key::key_body(&m).into_any(),
                 Some(m) if !m.method_type.verifiable_by_code() => {
                     view! { <p>{i18n.t(Key::VerifyUnsupported)}</p> }.into_any()
                 }
@@ -159,9 +166,10 @@ fn verify_body(
     };
 
     let can_submit =
-        move || !listing.get() && current().is_some_and(|m| m.method_type.verifiable_by_code());
+        move || !listing.get() && current().is_some_and(|m| m.method_type.verifiable());
+    let submit_label = key::submit_label(&i18n, current);
 
-    let (i18n_other, i18n_submit) = (i18n.clone(), i18n.clone());
+    let i18n_other = i18n.clone();
     view! {
         <form
             class="si-form"
@@ -194,9 +202,9 @@ fn verify_body(
                         type="submit"
                         class="si-button si-primary"
                         data-testid=testids::VERIFY_SUBMIT
-                        aria-disabled=move || send.pending().get().to_string()
+                        aria-disabled=move || (send.pending().get() || key_pending.get()).to_string()
                     >
-                        {i18n_submit.t(Key::Verify)}
+                        {submit_label}
                     </button>
                 </Show>
             </div>

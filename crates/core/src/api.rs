@@ -253,10 +253,19 @@ pub enum ErrorCode {
     Expired,
     RateLimited,
     Internal,
+    /// WebAuthn: this key is registered already (to this or another account).
+    KeyAlreadyRegistered,
+    /// WebAuthn: the key did not verify its user (no PIN or biometric).
+    UserVerificationRequired,
+    /// WebAuthn: the key's answer does not verify (signature, challenge, origin, or a
+    /// roaming-only policy and a platform authenticator).
+    KeyRejected,
+    /// WebAuthn: the key's signature counter went back — it may have been cloned.
+    KeyCloned,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::Validation,
         ErrorCode::Unauthenticated,
         ErrorCode::StepUpRequired,
@@ -271,6 +280,10 @@ impl ErrorCode {
         ErrorCode::Expired,
         ErrorCode::RateLimited,
         ErrorCode::Internal,
+        ErrorCode::KeyAlreadyRegistered,
+        ErrorCode::UserVerificationRequired,
+        ErrorCode::KeyRejected,
+        ErrorCode::KeyCloned,
     ];
 
     pub fn status(self) -> u16 {
@@ -283,9 +296,13 @@ impl ErrorCode {
             | ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::LimitReached => 409,
+            ErrorCode::LimitReached | ErrorCode::KeyAlreadyRegistered => 409,
             ErrorCode::Expired => 410,
-            ErrorCode::InvalidCode | ErrorCode::CodeReused => 422,
+            ErrorCode::InvalidCode
+            | ErrorCode::CodeReused
+            | ErrorCode::UserVerificationRequired
+            | ErrorCode::KeyRejected
+            | ErrorCode::KeyCloned => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
         }
@@ -308,6 +325,10 @@ impl ErrorCode {
             ErrorCode::Expired => "expired",
             ErrorCode::RateLimited => "rate-limited",
             ErrorCode::Internal => "internal",
+            ErrorCode::KeyAlreadyRegistered => "key-already-registered",
+            ErrorCode::UserVerificationRequired => "user-verification-required",
+            ErrorCode::KeyRejected => "key-rejected",
+            ErrorCode::KeyCloned => "key-cloned",
         }
     }
 
@@ -333,6 +354,10 @@ impl ErrorCode {
             ErrorCode::Expired => "This has expired",
             ErrorCode::RateLimited => "Too many attempts",
             ErrorCode::Internal => "Something went wrong",
+            ErrorCode::KeyAlreadyRegistered => "This security key is already registered",
+            ErrorCode::UserVerificationRequired => "The security key must verify you with a PIN",
+            ErrorCode::KeyRejected => "The security key's answer was not accepted",
+            ErrorCode::KeyCloned => "This security key may have been copied",
         }
     }
 }

@@ -134,7 +134,10 @@ impl MethodType {
     /// This build has an enrolment path for the type (UI and server). A new method type
     /// becomes enrolable here, in one place, when its `methods/<type>` folders land.
     pub fn enrolable(self) -> bool {
-        matches!(self, MethodType::AuthenticatorPush | MethodType::Totp)
+        matches!(
+            self,
+            MethodType::AuthenticatorPush | MethodType::Totp | MethodType::SecurityKey
+        )
     }
 
     /// Digits of the one-time codes that prove the method, when it is proven by a typed
@@ -150,6 +153,17 @@ impl MethodType {
     /// Step-up and sign-in can check a typed code for this type in this build.
     pub fn verifiable_by_code(self) -> bool {
         self.code_digits().is_some()
+    }
+
+    /// Step-up and sign-in verify this type with a WebAuthn assertion (the key is touched
+    /// and its PIN entered) instead of a typed code.
+    pub fn verifiable_by_key(self) -> bool {
+        self == MethodType::SecurityKey
+    }
+
+    /// Step-up and sign-in can verify this type in this build, by a code or by a key.
+    pub fn verifiable(self) -> bool {
+        self.verifiable_by_code() || self.verifiable_by_key()
     }
 
     /// Authenticator apps and hardware tokens count toward the per-user limit.
@@ -426,7 +440,14 @@ mod tests {
             .into_iter()
             .filter(|t| t.enrolable())
             .collect();
-        assert_eq!(enrolable, [AuthenticatorPush, Totp]);
+        assert_eq!(enrolable, [AuthenticatorPush, Totp, SecurityKey]);
+        // A security key is proven by touching it, never by a code, and never counts
+        // toward the authenticator limit.
+        assert!(SecurityKey.verifiable_by_key() && SecurityKey.verifiable());
+        assert!(!SecurityKey.verifiable_by_code());
+        assert!(!SecurityKey.counts_toward_authenticator_limit());
+        assert!(!Totp.verifiable_by_key() && Totp.verifiable());
+        assert!(!Email.verifiable());
         for t in MethodType::ALL {
             // Whatever is proven by a code is a two-step method with 6-digit codes.
             if t.verifiable_by_code() {

@@ -260,6 +260,44 @@ pub struct Settings {
     /// Enrolment starts allowed per user within the rate-limit window.
     #[arg(long, env = "SECURITY_INFO_ENROLLMENT_START_LIMIT")]
     pub enrollment_start_limit: Option<u32>,
+    /// WebAuthn relying party id: the host name (or a registrable suffix of it) that
+    /// security keys are bound to (default `localhost`).
+    #[arg(long, env = "SECURITY_INFO_WEBAUTHN_RP_ID")]
+    pub webauthn_rp_id: Option<String>,
+    /// Relying party name shown by some authenticators (default: the issuer).
+    #[arg(long, env = "SECURITY_INFO_WEBAUTHN_RP_NAME")]
+    pub webauthn_rp_name: Option<String>,
+    /// Origins (scheme://host:port) whose pages may run WebAuthn ceremonies; all share
+    /// the one RP id (portals on sibling hosts). Default: `http://localhost` on any port.
+    #[arg(
+        long = "webauthn-origin",
+        env = "SECURITY_INFO_WEBAUTHN_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub webauthn_origins: Option<Vec<String>>,
+    /// Attestation conveyance: `none` (the default; the only one supported so far).
+    #[arg(long, env = "SECURITY_INFO_WEBAUTHN_ATTESTATION")]
+    pub webauthn_attestation: Option<String>,
+    /// Accept only roaming security keys (USB/NFC/BLE): the browser is asked for a
+    /// cross-platform authenticator and a platform one (or synced passkey) is refused.
+    /// Default: any authenticator with user verification.
+    #[arg(long, env = "SECURITY_INFO_WEBAUTHN_ROAMING_ONLY", num_args = 0..=1, default_missing_value = "true")]
+    pub webauthn_roaming_only: Option<bool>,
+    /// Seconds a WebAuthn ceremony stays open (the browser's timeout, and the stored
+    /// challenge's lifetime).
+    #[arg(long, env = "SECURITY_INFO_WEBAUTHN_TIMEOUT")]
+    pub webauthn_timeout: Option<u32>,
+}
+
+/// The WebAuthn relying party.
+#[derive(Debug, Clone)]
+pub struct WebauthnConfig {
+    pub rp_id: String,
+    pub rp_name: String,
+    /// Empty: `http://localhost` on any port.
+    pub origins: Vec<String>,
+    pub roaming_only: bool,
+    pub timeout: u32,
 }
 
 /// Where the demo's "existing portal" is served from.
@@ -317,6 +355,7 @@ pub struct Config {
     pub password_hash_concurrency: u32,
     pub enrollment_start_limit: u32,
     pub limits: ConnectionLimits,
+    pub webauthn: WebauthnConfig,
 }
 
 /// What a client connection may cost: time per phase, and how many at once.
@@ -347,6 +386,8 @@ pub enum ConfigError {
     BasePath(String),
     #[error("log-format must be text or json, not {0:?}")]
     LogFormat(String),
+    #[error("webauthn-attestation {0:?} is not supported yet (only \"none\")")]
+    Attestation(String),
     #[error("{flag} must not be 0: {why}")]
     Zero {
         flag: &'static str,
@@ -418,7 +459,13 @@ impl Settings {
             body_timeout,
             idle_timeout,
             max_connections,
-            shutdown_timeout
+            shutdown_timeout,
+            webauthn_rp_id,
+            webauthn_rp_name,
+            webauthn_origins,
+            webauthn_attestation,
+            webauthn_roaming_only,
+            webauthn_timeout
         )
     }
 
@@ -452,9 +499,9 @@ impl Settings {
                     MethodType::parse(n.trim()).ok_or_else(|| ConfigError::UnknownMethod(n.clone()))
                 })
                 .collect::<Result<Vec<_>, _>>()?,
-            // Only TOTP can be enrolled by this server so far; offering more would show
-            // people choices that then fail.
-            None => vec![MethodType::Totp],
+            // What this server can enrol; offering more would show people choices that
+            // then fail.
+            None => vec![MethodType::Totp, MethodType::SecurityKey],
         };
         let base_path = settings.base_path.unwrap_or_else(|| "/api".to_owned());
         if !base_path.starts_with('/') || base_path.ends_with('/') {
@@ -472,6 +519,24 @@ impl Settings {
             // the listeners and the JWKS client.
             max_connections: settings.max_connections.unwrap_or(512),
             shutdown_timeout: Duration::from_secs(settings.shutdown_timeout.unwrap_or(10)),
+        };
+        let attestation = settings
+            .webauthn_attestation
+            .unwrap_or_else(|| "none".to_owned());
+        if attestation != "none" {
+            return Err(ConfigError::Attestation(attestation));
+        }
+        let issuer = settings
+            .issuer
+            .unwrap_or_else(|| "Security Info Demo".to_owned());
+        let webauthn = WebauthnConfig {
+            rp_id: settings
+                .webauthn_rp_id
+                .unwrap_or_else(|| "localhost".to_owned()),
+            rp_name: settings.webauthn_rp_name.unwrap_or_else(|| issuer.clone()),
+            origins: settings.webauthn_origins.unwrap_or_default(),
+            roaming_only: settings.webauthn_roaming_only.unwrap_or(false),
+            timeout: settings.webauthn_timeout.unwrap_or(120),
         };
         let demo = settings.demo.unwrap_or(false);
         // The demo mints its own tokens: it names itself as their issuer and audience.
@@ -501,9 +566,7 @@ impl Settings {
                     pkg_dir: settings.portal_pkg_dir.unwrap_or_else(|| "dist/pkg".into()),
                 }),
             base_path,
-            issuer: settings
-                .issuer
-                .unwrap_or_else(|| "Security Info Demo".to_owned()),
+            issuer,
             authenticator_name: settings
                 .authenticator_name
                 .unwrap_or_else(|| "Microsoft Authenticator".to_owned()),
@@ -546,6 +609,7 @@ impl Settings {
             password_hash_concurrency: settings.password_hash_concurrency.unwrap_or(2),
             enrollment_start_limit: settings.enrollment_start_limit.unwrap_or(20),
             limits,
+            webauthn,
         };
         refuse_zeros(&config)?;
         Ok(config)
@@ -626,6 +690,11 @@ fn refuse_zeros(config: &Config) -> Result<(), ConfigError> {
             config.limits.shutdown_timeout.is_zero(),
             "shutdown-timeout",
             "requests in flight would be cut off at every stop",
+        ),
+        (
+            config.webauthn.timeout == 0,
+            "webauthn-timeout",
+            "every security key ceremony would expire at once",
         ),
         (
             config.jwks_refresh.is_zero(),

@@ -34,6 +34,14 @@ pub enum ApiError {
     CodeReused,
     #[error("expired")]
     Expired,
+    #[error("this security key is registered already")]
+    KeyAlreadyRegistered,
+    #[error("the security key did not verify its user")]
+    UserVerificationRequired,
+    #[error("the security key's answer was refused: {0}")]
+    KeyRejected(String),
+    #[error("the security key's counter went back")]
+    KeyCloned,
     #[error("rate limited for {0} s")]
     RateLimited(u64),
     // Failures of the server itself (500): the cause goes to the log, never to the client.
@@ -84,6 +92,10 @@ impl ApiError {
             }
             ApiError::CodeReused => Problem::new(ErrorCode::CodeReused),
             ApiError::Expired => Problem::new(ErrorCode::Expired),
+            ApiError::KeyAlreadyRegistered => Problem::new(ErrorCode::KeyAlreadyRegistered),
+            ApiError::UserVerificationRequired => Problem::new(ErrorCode::UserVerificationRequired),
+            ApiError::KeyRejected(d) => Problem::new(ErrorCode::KeyRejected).with_detail(d.clone()),
+            ApiError::KeyCloned => Problem::new(ErrorCode::KeyCloned),
             ApiError::RateLimited(secs) => {
                 let mut p = Problem::new(ErrorCode::RateLimited);
                 p.retry_after = Some(*secs);

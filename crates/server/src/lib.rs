@@ -7,12 +7,14 @@
 //! - `store` (SQL only), then `rules` (policy, validation, defaults), `inventory` (the
 //!   hardware token inventory: import files, sealing to the serial, return on delete),
 //!   `jwt` and `keys` (the encryption key's check value and rotation)
-//! - `state` (`AppState`), then `auth` (who calls) and `verify` (codes under rate limits)
+//! - `state` (`AppState`), then `auth` (who calls) and `verify` (codes under rate limits),
+//!   then `webauthn` (security key ceremonies; `aaguids` names key models: a leaf)
 //! - areas, each with its own `router()`: `methods` (one submodule per method type),
 //!   `step_up`, `session`, `admin`, `tokens` (the hardware token inventory's admin API
 //!   and CLI), `portal`; and `demo` (seeding)
 //! - this root: the full router ([`app`]) and [`serve`].
 
+pub mod aaguids;
 pub mod admin;
 pub mod auth;
 pub mod clock;
@@ -37,6 +39,7 @@ pub mod store;
 pub mod tokens;
 pub mod verify;
 pub mod web;
+pub mod webauthn;
 
 pub use state::AppState;
 

@@ -12,6 +12,7 @@ use crate::rules::{self, valid_subject};
 use crate::state::AppState;
 use crate::store::{self, Bucket, MethodRow, UserRow, db_time};
 use crate::verify;
+use crate::webauthn::{self, KeyCeremony, KeyFinishRequest, KeyStartRequest, Purpose};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -23,6 +24,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sign_in, current, sign_out))
         .routes(routes!(verify))
+        .routes(routes!(key_start))
+        .routes(routes!(key_finish))
 }
 
 fn session_answer(user: &UserRow, rows: &[MethodRow], authenticated: bool) -> Session {
@@ -31,13 +34,14 @@ fn session_answer(user: &UserRow, rows: &[MethodRow], authenticated: bool) -> Se
     Session {
         username: user.subject.clone(),
         authenticated,
-        // The second factor is a typed code: offer the methods that can verify one.
+        // The second factor is a typed code or a security key: offer the methods that
+        // can verify one.
         methods: if authenticated {
             Vec::new()
         } else {
             methods
                 .into_iter()
-                .filter(|m| m.method_type.verifiable_by_code())
+                .filter(|m| m.method_type.verifiable())
                 .collect()
         },
         default_method,
@@ -219,6 +223,104 @@ async fn sign_out(
             header::SET_COOKIE,
             session_cookie_header(&state.config, "", 0)?,
         )],
+    )
+        .into_response())
+}
+
+/// The request's demo session that still waits for its second factor (its id hash and
+/// user). Refuses with 401 without one, 403 `csrf`, 400 when it is signed in already.
+async fn waiting_session(
+    state: &AppState,
+    method: &Method,
+    headers: &HeaderMap,
+    now: u64,
+) -> ApiResult<(String, UserRow)> {
+    let id_hash = session_cookie(headers)
+        .map(|c| sha256_hex(&c))
+        .ok_or(ApiError::Unauthenticated)?;
+    let mut conn = state.db.pool.acquire().await?;
+    let session = store::session(&mut conn, &id_hash, now)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    require_csrf(method, headers, &state.config.cors_origins)?;
+    if session.authenticated != 0 {
+        return Err(ApiError::Validation(
+            "this session is signed in already".into(),
+        ));
+    }
+    let user = store::user_by_id(&mut conn, &session.user_id).await?;
+    Ok((id_hash, user))
+}
+
+/// Starts the demo sign-in's second factor with a security key (any of the user's).
+/// Errors: 400 no security key or signed in already; 401 no session; 403 `csrf`; 429
+/// `rate-limited`.
+#[utoipa::path(post, path = "/session/verify/security-key/start", tag = TAG,
+    request_body = KeyStartRequest,
+    responses(
+        (status = 200, body = KeyCeremony),
+        (status = 400, response = ProblemResponse),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 429, response = ProblemResponse),
+    ))]
+async fn key_start(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    Json(_request): Json<KeyStartRequest>,
+) -> ApiResult<Json<KeyCeremony>> {
+    let now = security_info_core::unix_now();
+    let (id_hash, user) = waiting_session(&state, &method, &headers, now).await?;
+    let holder = store::session_holder(&id_hash);
+    webauthn::start_assertion(&state, &user.id, &holder, Purpose::SignIn, now)
+        .await
+        .map(Json)
+}
+
+/// Finishes the demo sign-in's second factor with a security key; it also counts as a
+/// step-up, and the session gets a new id (cookie). Errors: 400 not a credential; 401 no
+/// session; 403 `csrf`; 404 no such open ceremony; 410 `expired`; 422
+/// `user-verification-required`, `key-rejected` or `key-cloned`; 429 `rate-limited`.
+#[utoipa::path(post, path = "/session/verify/security-key", tag = TAG,
+    request_body = KeyFinishRequest,
+    responses(
+        (status = 200, body = Session),
+        (status = 400, response = ProblemResponse),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 410, response = ProblemResponse),
+        (status = 422, response = ProblemResponse),
+        (status = 429, response = ProblemResponse),
+    ))]
+async fn key_finish(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    method: Method,
+    headers: HeaderMap,
+    Json(request): Json<KeyFinishRequest>,
+) -> ApiResult<Response> {
+    let now = security_info_core::unix_now();
+    let (id_hash, user) = waiting_session(&state, &method, &headers, now).await?;
+    let holder = store::session_holder(&id_hash);
+    let (mut tx, _) = webauthn::finish_assertion(
+        &state,
+        &user.id,
+        &holder,
+        &client,
+        Purpose::SignIn,
+        request,
+        now,
+    )
+    .await?;
+    let cookie = rotate_session(&mut tx, &state.config, &id_hash).await?;
+    tx.commit().await?;
+    let mut conn = state.db.pool.acquire().await?;
+    let rows = store::methods_of(&mut conn, &user.id).await?;
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(session_answer(&user, &rows, true)),
     )
         .into_response())
 }

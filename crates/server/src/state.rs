@@ -8,6 +8,9 @@ use crate::jwt::JwtVerifier;
 use crate::keys;
 use security_info_core::api::Policy;
 use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+use webauthn_rs::{Webauthn, WebauthnBuilder};
 
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -20,6 +23,8 @@ pub struct AppState {
     pub policy: Arc<Policy>,
     /// Password hashes computed at once (`password::password_matches`).
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// The WebAuthn relying party (security keys).
+    pub webauthn: Arc<Webauthn>,
 }
 
 impl AppState {
@@ -57,7 +62,9 @@ impl AppState {
         let hashing = Arc::new(tokio::sync::Semaphore::new(
             usize::try_from(config.password_hash_concurrency).unwrap_or(1),
         ));
+        let webauthn = Arc::new(relying_party(&config)?);
         Ok(AppState {
+            webauthn,
             hashing,
             db,
             config: Arc::new(config),
@@ -66,4 +73,28 @@ impl AppState {
             policy: Arc::new(policy),
         })
     }
+}
+
+/// The WebAuthn relying party of `config`: its RP id and the origins that share it.
+/// Without configured origins, `http://localhost` on any port (the demo and tests).
+fn relying_party(config: &Config) -> Result<Webauthn, Box<dyn std::error::Error>> {
+    let c = &config.webauthn;
+    let origins = c
+        .origins
+        .iter()
+        .map(|o| Url::parse(o).map_err(|e| format!("webauthn-origin {o:?}: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let localhost = Url::parse("http://localhost")?;
+    let first = origins.first().unwrap_or(&localhost);
+    let mut builder = WebauthnBuilder::new(&c.rp_id, first)
+        .map_err(|e| format!("webauthn-rp-id {:?} does not fit {first}: {e}", c.rp_id))?
+        .rp_name(&c.rp_name)
+        .timeout(Duration::from_secs(u64::from(c.timeout)));
+    for origin in origins.iter().skip(1) {
+        builder = builder.append_allowed_origin(origin);
+    }
+    if origins.is_empty() {
+        builder = builder.allow_any_port(true);
+    }
+    Ok(builder.build()?)
 }

@@ -55,6 +55,8 @@ pub struct MethodRow {
     pub totp_period: Option<i64>,
     /// The hardware token this method is (its serial number), if it is one.
     pub token_serial: Option<String>,
+    /// A security key's model, when its AAGUID is a known one (shown as the detail).
+    pub key_model: Option<String>,
 }
 
 impl MethodRow {
@@ -73,7 +75,11 @@ impl MethodRow {
             id: self.id.clone(),
             method_type: kind,
             name: self.name.clone(),
-            detail: self.token_serial.as_deref().map(mask_serial),
+            detail: self
+                .token_serial
+                .as_deref()
+                .map(mask_serial)
+                .or_else(|| self.key_model.clone()),
             phone_kind: None,
             source: (kind == MethodType::Totp).then_some(if self.token_serial.is_some() {
                 MethodSource::Hardware
@@ -124,7 +130,7 @@ pub fn secret_aad(user_id: &str, method_id: &str) -> String {
 const USER_COLUMNS: &str =
     "id, subject, account_name, password_hash, default_method_id, default_mode";
 const METHOD_COLUMNS: &str = "id, user_id, method_type, name, secret_enc, created_ms, \
-     last_used_at, last_step, totp_algorithm, totp_digits, totp_period, token_serial";
+     last_used_at, last_step, totp_algorithm, totp_digits, totp_period, token_serial, key_model";
 
 pub async fn user_by_subject(
     conn: &mut AnyConnection,
@@ -484,8 +490,8 @@ pub async fn consume_enrollment(
 pub async fn insert_method(conn: &mut AnyConnection, row: &MethodRow) -> ApiResult<()> {
     sqlx::query(
         "INSERT INTO methods (id, user_id, method_type, name, secret_enc, created_ms, last_step, \
-         totp_algorithm, totp_digits, totp_period, token_serial) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         totp_algorithm, totp_digits, totp_period, token_serial, key_model) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&row.id)
     .bind(&row.user_id)
@@ -498,6 +504,7 @@ pub async fn insert_method(conn: &mut AnyConnection, row: &MethodRow) -> ApiResu
     .bind(row.totp_digits)
     .bind(row.totp_period)
     .bind(&row.token_serial)
+    .bind(&row.key_model)
     .execute(conn)
     .await?;
     Ok(())
@@ -526,6 +533,7 @@ pub async fn reset_user(conn: &mut AnyConnection, user_id: &str) -> ApiResult<()
     for sql in [
         "DELETE FROM methods WHERE user_id = $1",
         "DELETE FROM enrollments WHERE user_id = $1",
+        "DELETE FROM webauthn_ceremonies WHERE user_id = $1",
         "DELETE FROM sessions WHERE user_id = $1",
         "UPDATE users SET default_method_id = NULL, default_mode = NULL WHERE id = $1",
     ] {
@@ -994,4 +1002,162 @@ pub async fn reseal_token_secret(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+// ---- security keys (WebAuthn) ---------------------------------------------------------
+
+/// A registered security key or passkey (`security_keys`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KeyRow {
+    pub method_id: String,
+    pub user_id: String,
+    /// base64url.
+    pub credential_id: String,
+    pub aaguid: String,
+    /// Comma-separated.
+    pub transports: String,
+    /// webauthn-rs's credential as JSON.
+    pub credential: String,
+    pub sign_count: i64,
+}
+
+const KEY_COLUMNS: &str =
+    "method_id, user_id, credential_id, aaguid, transports, credential, sign_count";
+
+/// Stores a key; false when its credential id is registered already (to anyone).
+pub async fn insert_key(conn: &mut AnyConnection, key: &KeyRow) -> ApiResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO security_keys (method_id, user_id, credential_id, aaguid, transports, \
+         credential, sign_count) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (credential_id) DO NOTHING",
+    )
+    .bind(&key.method_id)
+    .bind(&key.user_id)
+    .bind(&key.credential_id)
+    .bind(&key.aaguid)
+    .bind(&key.transports)
+    .bind(&key.credential)
+    .bind(key.sign_count)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The user's keys, oldest first.
+pub async fn keys_of(conn: &mut AnyConnection, user_id: &str) -> ApiResult<Vec<KeyRow>> {
+    Ok(sqlx::query_as::<_, KeyRow>(&format!(
+        "SELECT {KEY_COLUMNS} FROM security_keys WHERE user_id = $1 ORDER BY method_id"
+    ))
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Is this credential registered (to anyone)?
+pub async fn key_exists(conn: &mut AnyConnection, credential_id: &str) -> ApiResult<bool> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT method_id FROM security_keys WHERE credential_id = $1")
+            .bind(credential_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.is_some())
+}
+
+/// Records an accepted assertion: the new counter and credential, and the method's last
+/// use. False when the stored counter is not below `count` (a counter of 0 on both
+/// sides is a key without a counter, as synced passkeys are): the key may be a clone.
+/// The condition is in the statement, so two instances cannot both accept one count.
+pub async fn advance_key(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    method_id: &str,
+    count: i64,
+    credential: &str,
+    now: u64,
+) -> ApiResult<bool> {
+    let done = sqlx::query(
+        "UPDATE security_keys SET sign_count = $1, credential = $2 \
+         WHERE method_id = $3 AND user_id = $4 AND (sign_count < $1 OR (sign_count = 0 AND $1 = 0))",
+    )
+    .bind(count)
+    .bind(credential)
+    .bind(method_id)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE methods SET last_used_at = $1 WHERE id = $2 AND user_id = $3")
+        .bind(db_time(now))
+        .bind(method_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(true)
+}
+
+/// Opens a ceremony (its challenge state) for `holder`, dropping the user's expired ones
+/// and keeping at most `keep_open` (the newest). Call under the user's lock.
+#[allow(clippy::too_many_arguments)]
+pub async fn create_ceremony(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    holder: &str,
+    purpose: &str,
+    state: &str,
+    expires_at: i64,
+    keep_open: u32,
+    now: u64,
+) -> ApiResult<String> {
+    let id = crate::crypto::random_id()?;
+    sqlx::query("DELETE FROM webauthn_ceremonies WHERE user_id = $1 AND expires_at <= $2")
+        .bind(user_id)
+        .bind(db_time(now))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO webauthn_ceremonies (id, user_id, holder, purpose, state, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(user_id)
+    .bind(holder)
+    .bind(purpose)
+    .bind(state)
+    .bind(expires_at)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM webauthn_ceremonies WHERE user_id = $1 AND id NOT IN \
+         (SELECT id FROM webauthn_ceremonies WHERE user_id = $1 \
+          ORDER BY expires_at DESC, id DESC LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(i64::from(keep_open))
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// Takes (deletes) a ceremony of this user, holder and purpose: its state and expiry.
+/// `None` when there is none — never started, someone else's, or finished already.
+pub async fn take_ceremony(
+    conn: &mut AnyConnection,
+    id: &str,
+    user_id: &str,
+    holder: &str,
+    purpose: &str,
+) -> ApiResult<Option<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "DELETE FROM webauthn_ceremonies \
+         WHERE id = $1 AND user_id = $2 AND holder = $3 AND purpose = $4 \
+         RETURNING state, expires_at",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(holder)
+    .bind(purpose)
+    .fetch_optional(conn)
+    .await?)
 }

@@ -68,7 +68,10 @@ async fn security_info_of_a_fresh_user() {
         info["stepUp"],
         json!({"required": false, "freshUntil": null})
     );
-    assert_eq!(info["policy"]["allowedMethods"], json!(["totp"]));
+    assert_eq!(
+        info["policy"]["allowedMethods"],
+        json!(["totp", "security_key"])
+    );
     assert_eq!(
         info["policy"]["authenticatorName"],
         "Microsoft Authenticator"
@@ -616,6 +619,12 @@ async fn openapi_document_lists_every_route() {
         ("delete", "/api/me/methods/{id}"),
         ("put", "/api/me/default-method"),
         ("post", "/api/me/step-up"),
+        ("post", "/api/me/methods/security-key/start"),
+        ("post", "/api/me/methods/security-key"),
+        ("post", "/api/me/step-up/security-key/start"),
+        ("post", "/api/me/step-up/security-key"),
+        ("post", "/api/session/verify/security-key/start"),
+        ("post", "/api/session/verify/security-key"),
         ("get", "/api/health"),
         ("post", "/api/session"),
         ("get", "/api/session"),
@@ -655,6 +664,8 @@ async fn openapi_document_lists_every_route() {
         "Problem",
         "TotpFinishRequest",
         "HardwareTokenRequest",
+        "KeyCeremony",
+        "KeyFinishRequest",
         "TokenInfo",
         "ImportReport",
         "ErrorCode",

@@ -99,11 +99,15 @@ pub(crate) mod tests {
         let mut i = info(&[]);
         assert_eq!(
             options(&i, |_| true),
-            [MethodType::AuthenticatorPush, MethodType::Totp]
+            [
+                MethodType::AuthenticatorPush,
+                MethodType::Totp,
+                MethodType::SecurityKey
+            ]
         );
         assert_eq!(
             options(&i, |t| t != MethodType::Totp),
-            [MethodType::AuthenticatorPush]
+            [MethodType::AuthenticatorPush, MethodType::SecurityKey]
         );
         i.policy.allowed_methods = vec![MethodType::Totp, MethodType::Email];
         assert_eq!(options(&i, |_| true), [MethodType::Totp]);

@@ -5,6 +5,7 @@
 //! the layers below, never this module.
 
 pub mod hardware;
+pub mod security_key;
 pub mod totp;
 
 use crate::auth::Caller;
@@ -29,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_default))
         .merge(totp::router())
         .merge(hardware::router())
+        .merge(security_key::router())
 }
 
 /// The caller's methods, default, policy and step-up state.

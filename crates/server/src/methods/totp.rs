@@ -182,6 +182,7 @@ async fn totp_finish(
         totp_digits: None,
         totp_period: None,
         token_serial: None,
+        key_model: None,
     };
     let method = rules::insert_added(&mut tx, &user, &existing, &row).await?;
     tx.commit().await?;
