@@ -20,6 +20,8 @@ pub struct AppState {
     pub policy: Arc<Policy>,
     /// Password hashes computed at once (`password::password_matches`).
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Wake-ups for push waiters (`push_hub`): the database holds the state.
+    pub push: Arc<crate::push_hub::Hub>,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
         ));
         Ok(AppState {
             hashing,
+            push: Arc::default(),
             db,
             config: Arc::new(config),
             secrets: Arc::new(secrets),
