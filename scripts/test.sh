@@ -25,7 +25,9 @@ clippy_wasm() {
 # repeated at the end.
 native_tests() {
   local log="$CACHE_DIR/native-tests.log"
-  PROPTEST_CASES=10000 cargo test --workspace --exclude security-info-server --locked 2>&1 |
+  # The device CLI's tests (crates/device/tests/cli.rs) run against the server binary.
+  cargo build -p security-info-server --locked || return 1
+  SECURITY_INFO_SERVER_BIN="$TARGET_DIR/debug/security-info-server" PROPTEST_CASES=10000 cargo test --workspace --exclude security-info-server --locked 2>&1 |
     tee "$log"
   local status=${PIPESTATUS[0]} fuzz
   fuzz=$(awk '/Running tests\/fuzz.rs/ {f = 1} f && /test result:/ {sub(/.*test result: /, ""); print; exit}' "$log")
@@ -93,8 +95,10 @@ e2e_tests() {
   trunk build --release || return 1
   "$ROOT/scripts/build-pkg.sh" "$ROOT/dist/pkg" || return 1
   precompress "$ROOT/dist"
-  cargo build -p security-info-server --locked || return 1
+  # One build for both binaries: the push e2e runs the companion device CLI.
+  cargo build -p security-info-server -p security-info-device --locked || return 1
   SECURITY_INFO_SERVER_BIN="$TARGET_DIR/debug/security-info-server" \
+    SECURITY_INFO_DEVICE_BIN="$TARGET_DIR/debug/security-info-device" \
     node --test --test-concurrency=1 \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$log" tests/e2e/
