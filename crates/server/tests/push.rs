@@ -873,3 +873,106 @@ async fn an_approval_on_one_instance_wakes_the_wait_on_another() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
 }
+
+/// Attack bursts (tests/attacks.rs style: counts, not durations): concurrent guesses of
+/// activation codes get exactly the limit evaluated; concurrent answers to one
+/// notification and concurrent sends each let exactly one through.
+#[tokio::test]
+async fn bursts_of_guesses_answers_and_sends_get_exactly_their_limit() {
+    let db = TestDb::new().await;
+    let srv = Server::start_with(push_options(&db).args(&["--rate-limit-client", "5"])).await;
+    let t = token(&user("burst"));
+    let s = start(&srv, &t).await;
+    let url = s["activationUrl"].as_str().expect("url").to_owned();
+    let right = s["activationCode"].as_str().expect("code").to_owned();
+    let http = reqwest::Client::new();
+    let guesses = (0..20).map(|i| {
+        let http = http.clone();
+        let url = url.clone();
+        let mut guess = format!("{:09}", 100_000_000 + i);
+        if guess == right {
+            guess = format!("{:09}", 200_000_000 + i);
+        }
+        async move {
+            http.post(&url)
+                .json(
+                    &json!({"code": guess, "publicKey": public_key(&new_key()), "deviceName": "x"}),
+                )
+                .send()
+                .await
+                .expect("send")
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        15,
+        "{statuses:?}"
+    );
+
+    // The address's failures stay counted: the rest on a fresh database.
+    drop(srv);
+    let db = TestDb::new().await;
+    let srv = Server::start_with(push_options(&db)).await;
+    let (device, _) = enrol(&srv, &t, "phone").await;
+    let mut codes = codes_of(&device);
+    assert_eq!(srv.step_up(&t, &mut codes).await.status, StatusCode::OK);
+    // Ten concurrent sends: one notification.
+    let sends = (0..10).map(|_| srv.post("/me/push/challenges", &t, json!({})));
+    let answers = futures::future::join_all(sends).await;
+    let sent: Vec<&Response> = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::OK)
+        .collect();
+    assert_eq!(
+        sent.len(),
+        1,
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert!(
+        answers
+            .iter()
+            .all(|r| r.status == StatusCode::OK || r.status.as_u16() == 429)
+    );
+    // Ten concurrent approvals: one counts.
+    let id = sent[0].body["id"].as_str().expect("id").to_owned();
+    let number = sent[0].body["number"].as_u64().expect("n");
+    let approvals = (0..10).map(|_| device.approve(&id, number));
+    let answers = futures::future::join_all(approvals).await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        9,
+        "{statuses:?}"
+    );
+    // Ten concurrent uses of the approval: one step-up.
+    let uses = (0..10).map(|_| srv.post("/me/step-up/push", &t, json!({"challengeId": id})));
+    let statuses: Vec<u16> = futures::future::join_all(uses)
+        .await
+        .iter()
+        .map(|r| r.status.as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        9,
+        "{statuses:?}"
+    );
+}
