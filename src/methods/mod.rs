@@ -10,6 +10,7 @@ use authenticator::AuthenticatorWizard;
 use hardware_token::HardwareTokenDialog;
 use leptos::prelude::*;
 use security_info_core::api::Method;
+use security_info_core::methods::MethodType;
 use security_info_core::screens::add::Enrolment;
 
 /// The enrolment dialogs of every kind; the one for the chosen type is open.
@@ -30,8 +31,12 @@ pub fn enrol_dialogs(
             move || adding.set(None),
         )
     };
+    // The product's app with notifications: the wizard's push path.
+    let push = Signal::derive(move || {
+        adding.with(|a| a.is_some_and(|e| e.method_type == MethodType::AuthenticatorPush))
+    });
     view! {
-        <AuthenticatorWizard open=open_for(authenticator::enrols) product on_added on_other_method />
+        <AuthenticatorWizard open=open_for(authenticator::enrols) product on_added on_other_method push />
         <HardwareTokenDialog open=open_for(hardware_token::enrols) on_added on_other_method />
     }
 }
