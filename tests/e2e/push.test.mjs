@@ -83,13 +83,31 @@ test("push: activate the CLI, approve with the number, listed as default", async
     await page.locator(`${byId("default-method")}[data-method-id="${id}"]`).waitFor();
     assert.match(await page.locator(byId("default-method")).textContent(), /notification/i);
 
-    // Signing in again: the device's code is the second factor.
-    await page.click(byId("sign-out"));
-    await page.fill(byId("sign-in-username"), "alice");
-    await page.fill(byId("sign-in-password"), "alice-demo-password");
-    await page.click(byId("sign-in-submit"));
-    const verify = page.locator(byId("verify-dialog"));
-    await verify.waitFor();
+    // Signing in again: a notification goes out at once; approving it signs in.
+    const signInAgain = async () => {
+      await page.click(byId("sign-out"));
+      await page.fill(byId("sign-in-username"), "alice");
+      await page.fill(byId("sign-in-password"), "alice-demo-password");
+      await page.click(byId("sign-in-submit"));
+      const verify = page.locator(byId("verify-dialog"));
+      await verify.waitFor();
+      return verify;
+    };
+    let verify = await signInAgain();
+    const signInNumber = await numberShown(verify);
+    await screenshot(page, "light-verify-push");
+    const listed = await device(state, "list");
+    assert.match(listed.out, /Sign in/);
+    assert.equal((await device(state, "approve", "--number", signInNumber)).code, 0);
+    await page.locator(byId("security-info")).waitFor();
+    await verify.waitFor({ state: "detached" });
+    await waitForCount(rows(page), 1);
+
+    // "Sign in another way": the code from the same app.
+    verify = await signInAgain();
+    await numberShown(verify);
+    await verify.locator(byId("sign-in-other-way")).click();
+    await verify.locator(`${byId("verify-method-option")}[data-way="code"]`).click();
     const code = await device(state, "code");
     await verify.locator(byId("verify-input")).fill(code.out.trim());
     await verify.locator(byId("verify-submit")).click();
@@ -183,6 +201,21 @@ for (const variant of [
       await wizard.locator(byId("push-status"), { hasText: variant.approved }).waitFor();
       await audit("wizard-push-approved");
       if (variant.name !== "light") await screenshot(page, `${variant.name}-wizard-push-try`);
+      await wizard.locator(byId("wizard-next")).click();
+      await wizard.locator(byId("wizard-done")).click();
+      await waitForCount(rows(page), 1);
+      // The verify dialog sends a notification at once to a push default.
+      await page.click(byId("sign-out"));
+      await page.fill(byId("sign-in-username"), "alice");
+      await page.fill(byId("sign-in-password"), "alice-demo-password");
+      await page.click(byId("sign-in-submit"));
+      const verify = page.locator(byId("verify-dialog"));
+      await verify.locator(byId("push-status"), { hasText: variant.number }).waitFor();
+      await audit("verify-push");
+      if (variant.name !== "light") await screenshot(page, `${variant.name}-verify-push`);
+      await verify.locator(byId("sign-in-other-way")).click();
+      await verify.locator(byId("verify-method-option")).first().waitFor();
+      await audit("verify-push-other-way");
     } finally {
       await browser.close();
       await server.stop();

@@ -9,12 +9,11 @@
 //! The steps and paths are `security_info_core::screens::wizard`; this module renders
 //! them and runs the two requests. The push path (SPEC C's default when the policy
 //! allows push: activation QR code, then "Let's try it out") has its requests in
-//! [`push`] and its views in [`push_panel`] and [`try_it`].
+//! [`push`] and its views in [`push_panel`] and `crate::push_status`.
 
 mod push;
 mod push_panel;
 mod steps;
-mod try_it;
 
 use crate::client::Call;
 use crate::code_input::refusal_message;

@@ -89,9 +89,12 @@ pub fn step_body(
                 Some(start) => super::push_panel::push_qr_panel(start).into_any(),
                 None => view! { <p>{i18n.t(Key::Preparing)}</p> }.into_any(),
             },
-            Step::TryIt => {
-                super::try_it::try_it_body(wizard, push.challenge, push.resend).into_any()
-            }
+            Step::TryIt => crate::push_status::push_status(
+                Signal::derive(move || wizard.with(Wizard::try_it)),
+                push.challenge.into(),
+                push.resend,
+            )
+            .into_any(),
             Step::Scan => match uri.get() {
                 Some(uri) => {
                     let href = uri.to_string();

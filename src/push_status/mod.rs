@@ -1,12 +1,13 @@
-//! "Let's try it out" on the push path: the number to enter in the app, announced in a
-//! live region, and what became of the test notification, with "Resend notification"
-//! after a denial, a wrong number or expiry.
+//! A push notification in the browser (the wizard's "Let's try it out", the verify
+//! dialog): the number to enter in the app, announced in a live region, and what became
+//! of the notification, with "Resend notification" after a denial, a wrong number or
+//! expiry.
 
 use crate::i18n::{Key, use_i18n};
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::push::PushChallenge;
-use security_info_core::screens::wizard::{TryIt, Wizard};
+use security_info_core::screens::wizard::TryIt;
 
 /// The text of the notification's state.
 fn status(try_it: TryIt) -> Option<Key> {
@@ -20,29 +21,29 @@ fn status(try_it: TryIt) -> Option<Key> {
     }
 }
 
-/// The body of "Let's try it out".
-pub fn try_it_body(
-    wizard: RwSignal<Wizard>,
-    // The test notification once sent.
-    challenge: RwSignal<Option<PushChallenge>>,
+/// The instruction, the number, the state and "Resend notification".
+pub fn push_status(
+    // Where the notification is.
+    state: Signal<TryIt>,
+    // The notification once sent.
+    challenge: Signal<Option<PushChallenge>>,
     // "Resend notification".
     resend: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let state = move || wizard.with(Wizard::try_it);
     let number = move || {
         challenge
             .with(|c| c.as_ref().map(|c| c.number.to_string()))
-            .filter(|_| state() != TryIt::Sending)
+            .filter(|_| state.get() != TryIt::Sending)
     };
     let announce = {
         let i18n = i18n.clone();
-        move || match (state(), number()) {
+        move || match (state.get(), number()) {
             (TryIt::Waiting, Some(n)) => i18n.fmt(Key::NumberToEnter, &[("number", &n)]),
             (other, _) => status(other).map(|k| i18n.t(k)).unwrap_or_default(),
         }
     };
-    let failed = move || state().offers_resend();
+    let failed = move || state.get().offers_resend();
     let resend_label = i18n.t(Key::ResendNotification);
     view! {
         <p>{i18n.t(Key::TryItBody)}</p>
