@@ -82,6 +82,15 @@ test("push: activate the CLI, approve with the number, listed as default", async
     const id = await row.getAttribute("data-method-id");
     await page.locator(`${byId("default-method")}[data-method-id="${id}"]`).waitFor();
     assert.match(await page.locator(byId("default-method")).textContent(), /notification/i);
+    // "Change" offers the app's notification and its code.
+    await page.click(byId("change-default"));
+    const change = page.locator(byId("default-dialog"));
+    await change.waitFor();
+    const options = await change.locator(`${byId("default-select")} option`).allTextContents();
+    assert.ok(options.some((o) => o.includes("Authenticator app – notification")), options.join(" | "));
+    assert.ok(options.some((o) => o.includes("– code")), options.join(" | "));
+    await page.keyboard.press("Escape");
+    await change.waitFor({ state: "detached" });
 
     // Signing in again: a notification goes out at once; approving it signs in.
     const signInAgain = async () => {
