@@ -37,6 +37,7 @@ CREATE TABLE push_nonces (
     at BIGINT NOT NULL,
     PRIMARY KEY (device_id, nonce)
 );
+CREATE INDEX push_nonces_at ON push_nonces (at);
 
 -- Notifications. holder: whose step-up or sign-in an approval counts for.
 CREATE TABLE push_challenges (

@@ -591,6 +591,45 @@ async fn deleting_the_method_revokes_the_device_and_cancels_its_challenges() {
         .assert_problem(404, "not-found");
 }
 
+#[tokio::test]
+async fn an_administrator_deleting_the_method_or_resetting_the_user_revokes_the_device() {
+    let db = TestDb::new().await;
+    let srv = Server::start_with(push_options(&db)).await;
+    let subject = user("adam");
+    let t = token(&subject);
+    let admin = token_with(&user("ada"), json!({"roles": ["admin"]}));
+    let (device, method) = enrol(&srv, &t, "phone").await;
+    let id = method["id"].as_str().expect("id");
+    let r = srv
+        .call(
+            Method::DELETE,
+            &format!("/admin/users/{subject}/methods/{id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    device
+        .get("/device/challenges")
+        .await
+        .assert_problem(401, "unauthenticated");
+    // Reset: the user's devices go too.
+    let (device, _) = enrol(&srv, &t, "phone 2").await;
+    let r = srv
+        .call(
+            Method::POST,
+            &format!("/admin/users/{subject}/reset"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert!(r.status.is_success(), "{:?}", r.body);
+    device
+        .get("/device/challenges")
+        .await
+        .assert_problem(401, "unauthenticated");
+}
+
 /// Reads server-sent events until one of `name` whose data satisfies `done`.
 async fn read_events(
     mut response: reqwest::Response,
