@@ -249,7 +249,7 @@ impl Builtin {
 }
 
 /// Strings that are the same word in Dutch (abbreviations and loanwords).
-pub const SAME_IN_DUTCH: &[Key] = &[Key::Url, Key::CodeLabel];
+pub const SAME_IN_DUTCH: &[Key] = &[Key::Url, Key::CodeLabel, Key::ActivationCode];
 
 /// The resolved translations of one component instance: a built-in table (English, or
 /// the base of a host locale), the host's locale table if any, and per-key overrides.
