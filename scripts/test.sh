@@ -14,7 +14,7 @@ setup() {
 
 fmt() { cargo fmt --all -- --check; }
 # Modules depend one way only (ARCHITECTURE.md); a cycle fails the run.
-module_cycles() { python3 "$ROOT/scripts/check-cycles.py" src crates/core/src crates/server/src; }
+module_cycles() { python3 "$ROOT/scripts/check-cycles.py" src crates/core/src crates/server/src crates/device/src; }
 clippy_native() { cargo clippy --workspace --all-targets --locked -- -D warnings; }
 clippy_wasm() {
   cargo clippy --target wasm32-unknown-unknown --locked -p security-info -p security-info-core \
