@@ -13,11 +13,16 @@ setup_server_build
 
 say "building the front end (split release build, size-optimised)"
 build_front_end
-say "building the server"
-cargo build --release -p security-info-server
+say "building the server and the companion push device"
+cargo build --release -p security-info-server -p security-info-device
+
+say "try push: Add sign-in method → Authenticator app → Can't scan image?, then run
+    $TARGET_DIR/release/security-info-device activate --code '<code>' --url '<URL>'
+  and, on \"Let's try it out\", $TARGET_DIR/release/security-info-device approve --number <the number shown>"
 
 say "starting the demo"
 exec "$TARGET_DIR/release/security-info-server" --demo \
+  --allowed-methods authenticator_push,totp \
   --listen "127.0.0.1:$PORT" --static-dir "$ROOT/dist" --data-dir "$ROOT/data" \
   --portal-listen "127.0.0.1:$PORTAL_PORT" --portal-dir "$ROOT/www/portal" \
   --portal-pkg-dir "$ROOT/dist/pkg"

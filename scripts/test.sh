@@ -14,7 +14,7 @@ setup() {
 
 fmt() { cargo fmt --all -- --check; }
 # Modules depend one way only (ARCHITECTURE.md); a cycle fails the run.
-module_cycles() { python3 "$ROOT/scripts/check-cycles.py" src crates/core/src crates/server/src; }
+module_cycles() { python3 "$ROOT/scripts/check-cycles.py" src crates/core/src crates/server/src crates/device/src; }
 clippy_native() { cargo clippy --workspace --all-targets --locked -- -D warnings; }
 clippy_wasm() {
   cargo clippy --target wasm32-unknown-unknown --locked -p security-info -p security-info-core \
@@ -25,7 +25,9 @@ clippy_wasm() {
 # repeated at the end.
 native_tests() {
   local log="$CACHE_DIR/native-tests.log"
-  PROPTEST_CASES=10000 cargo test --workspace --exclude security-info-server --locked 2>&1 |
+  # The device CLI's tests (crates/device/tests/cli.rs) run against the server binary.
+  cargo build -p security-info-server --locked || return 1
+  SECURITY_INFO_SERVER_BIN="$TARGET_DIR/debug/security-info-server" PROPTEST_CASES=10000 cargo test --workspace --exclude security-info-server --locked 2>&1 |
     tee "$log"
   local status=${PIPESTATUS[0]} fuzz
   fuzz=$(awk '/Running tests\/fuzz.rs/ {f = 1} f && /test result:/ {sub(/.*test result: /, ""); print; exit}' "$log")
@@ -93,8 +95,10 @@ e2e_tests() {
   local log="$CACHE_DIR/e2e.tap"
   trunk build --release --dist "$TARGET_DIR/trunk-dist" || return 1
   build_front_end || return 1
-  cargo build -p security-info-server --locked || return 1
+  # One build for both binaries: the push e2e runs the companion device CLI.
+  cargo build -p security-info-server -p security-info-device --locked || return 1
   SECURITY_INFO_SERVER_BIN="$TARGET_DIR/debug/security-info-server" \
+    SECURITY_INFO_DEVICE_BIN="$TARGET_DIR/debug/security-info-device" \
     node --test --test-concurrency=1 \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$log" tests/e2e/

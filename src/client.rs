@@ -8,6 +8,7 @@ use security_info_core::api::{
     SecurityInfo, Session, SetDefaultRequest, SignInRequest, StepUpResponse, TotpFinishRequest,
     TotpStartRequest, TotpStartResponse, VerifyRequest,
 };
+use security_info_core::push::{PushChallengeRequest, PushCompleteRequest, PushTestRequest};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestCredentials, RequestInit, Response};
@@ -238,6 +239,78 @@ impl Call {
 
     pub fn totp_finish(request: &TotpFinishRequest) -> Self {
         Self::new("POST", "/me/methods/totp", Some(json::encode(request)))
+    }
+
+    /// Push: opens an enrolment (the activation code and URI the QR code holds).
+    pub fn push_start() -> Self {
+        Self::new("POST", "/me/methods/authenticator-push/start", None)
+    }
+
+    /// Push: sends the wizard's test notification ("Let's try it out").
+    pub fn push_test(enrollment_id: &str) -> Self {
+        let body = PushTestRequest {
+            enrollment_id: enrollment_id.to_owned(),
+        };
+        Self::new(
+            "POST",
+            "/me/methods/authenticator-push/test",
+            Some(json::encode(&body)),
+        )
+    }
+
+    /// Push: finishes the enrolment with the approved test notification.
+    pub fn push_finish(challenge_id: &str) -> Self {
+        let body = PushCompleteRequest {
+            challenge_id: challenge_id.to_owned(),
+        };
+        Self::new(
+            "POST",
+            "/me/methods/authenticator-push",
+            Some(json::encode(&body)),
+        )
+    }
+
+    /// Push: a notification's state, waiting up to `wait` seconds while it is pending
+    /// (long-poll; `session`: the demo sign-in's, else the caller's).
+    pub fn push_wait(id: &str, wait: u32, session: bool) -> Self {
+        let area = if session {
+            "/session/push"
+        } else {
+            "/me/push/challenges"
+        };
+        Self::new(
+            "GET",
+            format!("{area}/{}?wait={wait}", js_sys::encode_uri_component(id)),
+            None,
+        )
+    }
+
+    /// Push: sends "Verify your identity" (or, for the demo sign-in, "Sign in") to a
+    /// push method, the default one when `method_id` is `None`.
+    pub fn push_send(method_id: Option<String>, session: bool) -> Self {
+        let path = if session {
+            "/session/push"
+        } else {
+            "/me/push/challenges"
+        };
+        Self::new(
+            "POST",
+            path,
+            Some(json::encode(&PushChallengeRequest { method_id })),
+        )
+    }
+
+    /// Push: uses an approved notification as step-up (or the demo's second factor).
+    pub fn push_verify(challenge_id: &str, session: bool) -> Self {
+        let path = if session {
+            "/session/verify-push"
+        } else {
+            "/me/step-up/push"
+        };
+        let body = PushCompleteRequest {
+            challenge_id: challenge_id.to_owned(),
+        };
+        Self::new("POST", path, Some(json::encode(&body)))
     }
 
     pub fn hardware_token(request: &HardwareTokenRequest) -> Self {

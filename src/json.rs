@@ -17,6 +17,10 @@ use security_info_core::api::{
     TotpFinishRequest, TotpStartRequest, TotpStartResponse, VerifyRequest,
 };
 use security_info_core::methods::{DefaultMode, MethodSource, MethodType, PhoneKind, Usage};
+use security_info_core::push::{
+    ChallengePurpose, ChallengeState, PushChallenge, PushChallengeRequest, PushCompleteRequest,
+    PushStartResponse, PushTestRequest,
+};
 use security_info_core::totp::Algorithm;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -274,7 +278,9 @@ names!(
     PhoneKind,
     MethodSource,
     Algorithm,
-    ErrorCode
+    ErrorCode,
+    ChallengePurpose,
+    ChallengeState
 );
 
 /// The JSON names of a mapped type, for the test against serde's.
@@ -416,6 +422,35 @@ mapping!(read Problem {
     retry_after: "retryAfter",
 });
 
+mapping!(read PushStartResponse {
+    enrollment_id: "enrollmentId",
+    activation_code: "activationCode",
+    activation_url: "activationUrl",
+    activation_uri: "activationUri",
+    expires_at: "expiresAt",
+});
+
+mapping!(read PushChallenge {
+    id: "id",
+    number: "number",
+    purpose: "purpose",
+    state: "state",
+    device_name: "deviceName",
+    expires_at: "expiresAt",
+});
+
+mapping!(write PushTestRequest {
+    enrollment_id: "enrollmentId",
+});
+
+mapping!(write PushCompleteRequest {
+    challenge_id: "challengeId",
+});
+
+mapping!(write PushChallengeRequest {
+    method_id: "methodId" [skip_none],
+});
+
 mapping!(write TotpStartRequest {});
 
 mapping!(write TotpFinishRequest {
@@ -549,6 +584,30 @@ mod tests {
             ..Problem::new(ErrorCode::RateLimited)
         }));
         same_fields::<TotpStartRequest>(serde_json::to_value(TotpStartRequest {}));
+        same_fields::<PushStartResponse>(serde_json::to_value(PushStartResponse {
+            enrollment_id: "e".into(),
+            activation_code: "123456789".into(),
+            activation_url: "u".into(),
+            activation_uri: "v".into(),
+            expires_at: 1,
+        }));
+        same_fields::<PushChallenge>(serde_json::to_value(PushChallenge {
+            id: "c".into(),
+            number: 42,
+            purpose: ChallengePurpose::Enrol,
+            state: ChallengeState::Pending,
+            device_name: "d".into(),
+            expires_at: 1,
+        }));
+        same_fields::<PushTestRequest>(serde_json::to_value(PushTestRequest {
+            enrollment_id: "e".into(),
+        }));
+        same_fields::<PushCompleteRequest>(serde_json::to_value(PushCompleteRequest {
+            challenge_id: "c".into(),
+        }));
+        same_fields::<PushChallengeRequest>(serde_json::to_value(PushChallengeRequest {
+            method_id: Some("m".into()),
+        }));
         same_fields::<TotpFinishRequest>(serde_json::to_value(TotpFinishRequest {
             enrollment_id: "e1".into(),
             secret: "GEZD".into(),

@@ -18,6 +18,7 @@ pub mod error;
 pub mod i18n;
 mod json;
 pub mod methods;
+pub mod push_status;
 pub mod qr_panel;
 pub mod security_info;
 pub mod testids;

@@ -49,6 +49,13 @@ pub const USE_OTHER_APP: &str = "use-other-app";
 pub const USE_OTHER_METHOD: &str = "use-other-method";
 pub const CODE_INPUT: &str = "code-input";
 pub const CODE_SUBMIT: &str = "code-submit";
+/// The push path: the activation code under "Can't scan image?", its copy button, the
+/// number to enter in the app, the notification's state, "Resend notification".
+pub const ACTIVATION_CODE: &str = "activation-code";
+pub const COPY_CODE: &str = "copy-code";
+pub const PUSH_NUMBER: &str = "push-number";
+pub const PUSH_STATUS: &str = "push-status";
+pub const RESEND_NOTIFICATION: &str = "resend-notification";
 
 // Hardware token activation (its code field is CODE_INPUT).
 pub const HARDWARE_TOKEN_DIALOG: &str = "hardware-token-dialog";

@@ -199,13 +199,21 @@ fn click(wizard: &Root, id: &str) {
         .click();
 }
 
-/// "Add sign-in method" → Add: the wizard.
+/// "Add sign-in method" → "Authenticator app or hardware token" → Add → "Authenticator
+/// app": the wizard's code path ("Authenticator app", the first type when the policy
+/// allows push, opens its push path).
 async fn open_wizard(root: &Root) -> Root {
     wait_testid(root, testids::ADD_METHOD).await.click();
-    click(
-        &wait_testid(root, testids::ADD_METHOD_DIALOG).await,
-        testids::ADD_CONFIRM,
-    );
+    let add = wait_testid(root, testids::ADD_METHOD_DIALOG).await;
+    let select = find(&add, testids::METHOD_SELECT).expect("type select");
+    let totp = select
+        .query_selector(r#"option[data-method-type="totp"]"#)
+        .unwrap()
+        .and_then(|o| o.get_attribute("value"))
+        .expect("the totp option");
+    choose(&select, &totp);
+    click(&add, testids::ADD_CONFIRM);
+    wait_testid(&add, testids::SOURCE_APP).await.click();
     wait_testid(root, testids::WIZARD).await
 }
 

@@ -136,6 +136,22 @@ messages! {
     CodeMalformed "codeMalformed" => "Enter the {digits}-digit code from your app.", "Voer de code van {digits} cijfers uit uw app in.";
     ClockHint "clockHint" => "That code belongs to a different time. Check that the clock on your phone is set automatically, then try again.",
         "Die code hoort bij een ander tijdstip. Controleer of de klok van uw telefoon automatisch wordt ingesteld en probeer het opnieuw.";
+    TryItTitle "tryItTitle" => "Let's try it out", "Laten we het uitproberen";
+    TryItBody "tryItBody" => "Approve the notification we're sending to your app by entering the number shown below.",
+        "Keur de melding die we naar uw app sturen goed door het onderstaande nummer in te voeren.";
+    NotificationSending "notificationSending" => "Sending a notification to your app…", "Er wordt een melding naar uw app verzonden…";
+    NumberToEnter "numberToEnter" => "Number to enter in the app: {number}", "Nummer om in de app in te voeren: {number}";
+    NotificationApproved "notificationApproved" => "Notification approved", "Melding goedgekeurd";
+    NotificationDenied "notificationDenied" => "The notification was denied in the app.", "De melding is in de app geweigerd.";
+    NotificationWrongNumber "notificationWrongNumber" => "The number entered in the app did not match the number shown, so the notification was denied.",
+        "Het nummer dat in de app is ingevoerd, komt niet overeen met het getoonde nummer. De melding is daarom geweigerd.";
+    NotificationExpired "notificationExpired" => "The notification expired before it was approved.", "De melding is verlopen voordat deze werd goedgekeurd.";
+    ResendNotification "resendNotification" => "Resend notification", "Melding opnieuw verzenden";
+    ManualPushIntro "manualPushIntro" => "Enter the following code and URL into your app:", "Voer de volgende code en URL in uw app in:";
+    ActivationCode "activationCode" => "Code", "Code";
+    CopyCode "copyCode" => "Copy code", "Code kopiëren";
+    QrPushAlt "qrPushAlt" => "QR code that connects the app with your account. If you can't scan it, choose \"Can't scan image?\".",
+        "QR-code die de app met uw account verbindt. Kunt u deze niet scannen, kies dan \"Kunt u de QR-code niet scannen?\".";
     DoneTitle "doneTitle" => "Your authenticator app is set up", "Uw authenticator-app is ingesteld";
     DoneBody "doneBody" => "You can now use it to sign in and to reset your password.",
         "U kunt de app nu gebruiken om u aan te melden en om uw wachtwoord opnieuw in te stellen.";
@@ -268,7 +284,7 @@ impl Builtin {
 }
 
 /// Strings that are the same word in Dutch (abbreviations and loanwords).
-pub const SAME_IN_DUTCH: &[Key] = &[Key::Url, Key::CodeLabel];
+pub const SAME_IN_DUTCH: &[Key] = &[Key::Url, Key::CodeLabel, Key::ActivationCode];
 
 /// The resolved translations of one component instance: a built-in table (English, or
 /// the base of a host locale), the host's locale table if any, and per-key overrides.

@@ -13,6 +13,7 @@ use authenticator::AuthenticatorWizard;
 use hardware_token::HardwareTokenDialog;
 use leptos::prelude::*;
 use security_info_core::api::Method;
+use security_info_core::methods::MethodType;
 use security_info_core::screens::add::Enrolment;
 use security_key::SecurityKeyDialog;
 
@@ -39,20 +40,22 @@ pub fn enrol_dialogs(
         open_for(hardware_token::enrols),
     );
     let key = open_for(security_key::enrols);
+    // The product's app with notifications: the wizard's push path.
+    let push = Signal::derive(move || {
+        adding.with(|a| a.is_some_and(|e| e.method_type == MethodType::AuthenticatorPush))
+    });
     view! {
-        {lazy(app, app_chunk::preload, move || app_chunk::view(app, product, on_added, on_other_method))}
+        {lazy(app, app_chunk::preload, move || app_chunk::view(app, product, on_added, on_other_method, push))}
         {lazy(token, token_chunk::preload, move || token_chunk::view(token, on_added, on_other_method))}
         {lazy(key, key_chunk::preload, move || key_chunk::view(key, on_added, on_other_method))}
     }
 }
 
-chunk!(
-    app_chunk,
-    |open: Open,
-     product: Signal<String>,
-     on_added: Callback<Method>,
-     on_other_method: Callback<()>| view! { <AuthenticatorWizard open product on_added on_other_method /> }
-);
+chunk!(app_chunk, |open: Open,
+                   product: Signal<String>,
+                   on_added: Callback<Method>,
+                   on_other_method: Callback<()>,
+                   push: Signal<bool>| view! { <AuthenticatorWizard open product on_added on_other_method push /> });
 
 chunk!(
     key_chunk,

@@ -101,7 +101,7 @@ fn spell_out(grouped: &str) -> String {
 
 /// Copies `text` to the clipboard and says so. `label` names what is copied for screen
 /// readers; the visible text stays a short "Copy".
-fn copy_button(testid: &'static str, label: Key, text: Signal<String>) -> impl IntoView {
+pub(crate) fn copy_button(testid: &'static str, label: Key, text: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let copied_text = i18n.t(Key::Copied);
     let copied = RwSignal::new(false);

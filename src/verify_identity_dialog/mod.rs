@@ -1,7 +1,10 @@
 //! Screen J: verify your identity with a second factor, for a step-up before a change or
-//! as the second step of signing in. A security key is touched instead ([`key`]).
+//! as the second step of signing in. A push authenticator is asked by notification
+//! first ([`push`]), with its code and the other methods behind "Sign in another way".
+//! A security key is touched instead ([`key`]).
 
 mod key;
+mod push;
 
 use crate::client::Call;
 use crate::code_input::{CodeInput, refusal_message};
@@ -11,6 +14,7 @@ use crate::i18n::{Key, Named};
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::{DefaultMethod, Method, VerifyRequest};
+use security_info_core::methods::MethodType;
 use security_info_core::screens::verify;
 use wasm_bindgen::JsValue;
 
@@ -60,11 +64,37 @@ fn verify_body(
     // Two-step methods, the default first.
     let choices =
         Memo::new(move |_| methods.with(|m| verify::choices(m, default_method.get().as_ref())));
-    let chosen = RwSignal::new(choices.with_untracked(|c| c.first().map(|m| m.id.clone())));
+    let first =
+        choices.with_untracked(|c| verify::first_way(c, default_method.get_untracked().as_ref()));
+    let chosen = RwSignal::new(first.as_ref().map(|w| w.method.id.clone()));
+    // The chosen way is the push authenticator's notification.
+    let by_push = RwSignal::new(first.as_ref().is_some_and(|w| w.by_notification));
     let listing = RwSignal::new(false);
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let error_id = unique_id("verify-error");
+    let push = push::VerifyPush::new(
+        error,
+        purpose == VerifyPurpose::SignIn,
+        Callback::new(move |()| {
+            on_verified.run(());
+            open.close();
+        }),
+    );
+    // A push default: the notification goes out as the dialog opens.
+    Effect::new(move |done: Option<()>| {
+        if done.is_none()
+            && by_push.get_untracked()
+            && let Some(id) = chosen.get_untracked()
+        {
+            push.send(id);
+        }
+    });
+    let resend = Callback::new(move |()| {
+        if let Some(id) = chosen.get_untracked() {
+            push.send(id);
+        }
+    });
 
     let current = move || {
         let id = chosen.get()?;
@@ -115,13 +145,23 @@ fn verify_body(
             let i18n = i18n.clone();
             if listing.get() {
                 let options = choices
-                    .get()
+                    .with(|c| verify::ways(c))
                     .into_iter()
-                    .map(|m| {
+                    .map(|way| {
+                        let notification = way.by_notification;
+                        let m = way.method;
                         let id = m.id.clone();
+                        let mode = (m.method_type == MethodType::AuthenticatorPush).then(|| {
+                            i18n.t(if notification {
+                                Key::ModeNotification
+                            } else {
+                                Key::ModeCode
+                            })
+                        });
                         let label = view! {
                             <bdi>{m.name}</bdi>
                             {m.detail.map(|d| view! { " (" <bdi>{d}</bdi> ")" })}
+                            {mode.map(|t| format!(" – {t}"))}
                         };
                         view! {
                             <li>
@@ -130,10 +170,15 @@ fn verify_body(
                                     class="si-choice"
                                     data-testid=testids::VERIFY_METHOD_OPTION
                                     data-method-id=m.id.clone()
+                                    data-way=if notification { "notification" } else { "code" }
                                     on:click=move |_| {
                                         chosen.set(Some(id.clone()));
+                                        by_push.set(notification);
                                         listing.set(false);
                                         error.set(None);
+                                        if notification {
+                                            push.send(id.clone());
+                                        }
                                     }
                                 >
                                     {label}
@@ -147,6 +192,12 @@ fn verify_body(
             }
             match current() {
                 None => view! { <p>{i18n.t(Key::NoVerifyMethods)}</p> }.into_any(),
+                Some(_) if by_push.get() => crate::push_status::push_status(
+                    push.state.into(),
+                    push.challenge.into(),
+                    resend,
+                )
+                .into_any(),
                 Some(m) if m.method_type.verifiable_by_key() => key::key_body(&m).into_any(),
                 Some(m) if !m.method_type.verifiable_by_code() => {
                     view! { <p>{i18n.t(Key::VerifyUnsupported)}</p> }.into_any()
@@ -165,8 +216,9 @@ fn verify_body(
         }
     };
 
-    let can_submit =
-        move || !listing.get() && current().is_some_and(|m| m.method_type.verifiable());
+    let can_submit = move || {
+        !listing.get() && !by_push.get() && current().is_some_and(|m| m.method_type.verifiable())
+    };
     let submit_label = key::submit_label(&i18n, current);
 
     let i18n_other = i18n.clone();
@@ -184,7 +236,7 @@ fn verify_body(
                 {move || error.get()}
             </p>
             <div class="si-footer">
-                <Show when=move || { choices.with(|c| c.len() > 1) && !listing.get() }>
+                <Show when=move || { choices.with(|c| verify::ways(c).len() > 1) && !listing.get() }>
                     <button
                         type="button"
                         class="si-link si-footer-start"

@@ -13,6 +13,7 @@ mod error;
 pub mod methods;
 pub mod otpauth;
 pub mod phone;
+pub mod push;
 pub mod qr;
 pub mod screens;
 mod secret;

@@ -56,6 +56,9 @@ pub async fn delete_method(
     let method = store::method_of(&mut tx, &user.id, method_id).await?;
     inventory::return_token(&mut tx, secrets, &method).await?;
     store::delete_method(&mut tx, &user.id, method_id).await?;
+    // A push method's device key is revoked with it (its event stream ends at its next
+    // look at the database).
+    crate::push_store::revoke_method_device(&mut tx, method_id).await?;
     let remaining = rules::api_methods(&store::methods_of(&mut tx, &user.id).await?);
     let default = rules::current_default(&user, &remaining);
     store::set_default(&mut tx, &user.id, default.as_ref()).await?;

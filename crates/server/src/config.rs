@@ -208,6 +208,19 @@ pub struct Settings {
     /// Seconds an enrolment started with `start` stays open.
     #[arg(long, env = "SECURITY_INFO_ENROLLMENT_TTL")]
     pub enrollment_ttl: Option<u32>,
+    /// Seconds a push activation code (and the pending method it creates) stays valid.
+    #[arg(long, env = "SECURITY_INFO_PUSH_ACTIVATION_TTL")]
+    pub push_activation_ttl: Option<u32>,
+    /// Seconds a push notification can be answered.
+    #[arg(long, env = "SECURITY_INFO_PUSH_CHALLENGE_TTL")]
+    pub push_challenge_ttl: Option<u32>,
+    /// Seconds between the database checks of someone waiting on a push notification,
+    /// besides the wake-ups (LISTEN/NOTIFY with PostgreSQL).
+    #[arg(long, env = "SECURITY_INFO_PUSH_POLL_INTERVAL")]
+    pub push_poll_interval: Option<u32>,
+    /// Push notifications per user in 10 minutes (push fatigue; one open at a time).
+    #[arg(long, env = "SECURITY_INFO_PUSH_LIMIT")]
+    pub push_limit: Option<u32>,
     /// Seconds a demo sign-in session lasts.
     #[arg(long, env = "SECURITY_INFO_SESSION_TTL")]
     pub session_ttl: Option<u32>,
@@ -345,6 +358,10 @@ pub struct Config {
     pub demo: bool,
     pub body_limit: usize,
     pub enrollment_ttl: u32,
+    pub push_activation_ttl: u32,
+    pub push_challenge_ttl: u32,
+    pub push_poll_interval: u32,
+    pub push_limit: u32,
     pub session_ttl: u32,
     pub cookie_secure: bool,
     pub log_format: String,
@@ -447,6 +464,10 @@ impl Settings {
             demo,
             body_limit,
             enrollment_ttl,
+            push_activation_ttl,
+            push_challenge_ttl,
+            push_poll_interval,
+            push_limit,
             session_ttl,
             cookie_secure,
             log_format,
@@ -599,6 +620,10 @@ impl Settings {
             demo,
             body_limit: settings.body_limit.unwrap_or(16 * 1024),
             enrollment_ttl: settings.enrollment_ttl.unwrap_or(600),
+            push_activation_ttl: settings.push_activation_ttl.unwrap_or(600),
+            push_challenge_ttl: settings.push_challenge_ttl.unwrap_or(60),
+            push_poll_interval: settings.push_poll_interval.unwrap_or(5),
+            push_limit: settings.push_limit.unwrap_or(5),
             session_ttl: settings.session_ttl.unwrap_or(8 * 3600),
             cookie_secure: settings.cookie_secure.unwrap_or(false),
             log_format,
@@ -643,6 +668,16 @@ fn refuse_zeros(config: &Config) -> Result<(), ConfigError> {
             config.enrollment_ttl == 0,
             "enrollment-ttl",
             "every enrolment would expire before it could be finished",
+        ),
+        (
+            config.push_activation_ttl == 0 || config.push_challenge_ttl == 0,
+            "push-activation-ttl",
+            "every push activation or notification would expire before it could be answered",
+        ),
+        (
+            config.push_poll_interval == 0,
+            "push-poll-interval",
+            "waiting for a push answer would query the database without pause",
         ),
         (
             config.session_ttl == 0,

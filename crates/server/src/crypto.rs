@@ -72,6 +72,18 @@ impl SecretBox {
         Zeroizing::new(self.key_digest.to_vec())
     }
 
+    /// A hash of `text` keyed with the encryption key (domain-separated by `label`): for
+    /// short secrets stored only hashed (push activation codes), so a copy of the
+    /// database alone does not let anyone try all codes offline.
+    pub fn keyed_hash(&self, label: &str, text: &str) -> String {
+        hex(&Sha256::new()
+            .chain_update(label.as_bytes())
+            .chain_update([0u8])
+            .chain_update(self.key_digest.as_slice())
+            .chain_update(text.as_bytes())
+            .finalize())
+    }
+
     /// A short name of the key (64 bits of a domain-separated hash: names the key in
     /// the database and in messages without revealing it).
     pub fn key_id(&self) -> &str {

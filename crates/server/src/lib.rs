@@ -31,8 +31,12 @@ pub mod methods;
 pub mod openapi;
 pub mod password;
 pub mod portal;
+pub mod push;
+pub mod push_hub;
+pub mod push_store;
 pub mod rules;
 pub mod session;
+pub mod session_push;
 pub mod state;
 pub mod step_up;
 pub mod store;
@@ -90,6 +94,13 @@ impl Modify for SecuritySchemes {
             ),
         );
         components.add_security_scheme(
+            "device",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "A push device's signed request: `Device <deviceId>.<unixTime>.<nonce>.<signature>` (README, Push protocol)",
+            ))),
+        );
+        components.add_security_scheme(
             "cookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 auth::SESSION_COOKIE,
@@ -109,7 +120,9 @@ fn api_router(config: &Config) -> OpenApiRouter<AppState> {
         .merge(tokens::router())
         .routes(routes!(health));
     if config.demo {
-        router.merge(session::router())
+        router
+            .merge(session::router())
+            .merge(session_push::router())
     } else {
         router
     }

@@ -25,6 +25,8 @@ pub struct AppState {
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// The WebAuthn relying party (security keys).
     pub webauthn: Arc<Webauthn>,
+    /// Wake-ups for push waiters (`push_hub`): the database holds the state.
+    pub push: Arc<crate::push_hub::Hub>,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
         Ok(AppState {
             webauthn,
             hashing,
+            push: Arc::default(),
             db,
             config: Arc::new(config),
             secrets: Arc::new(secrets),

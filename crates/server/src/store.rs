@@ -534,6 +534,9 @@ pub async fn reset_user(conn: &mut AnyConnection, user_id: &str) -> ApiResult<()
         "DELETE FROM methods WHERE user_id = $1",
         "DELETE FROM enrollments WHERE user_id = $1",
         "DELETE FROM webauthn_ceremonies WHERE user_id = $1",
+        "DELETE FROM push_challenges WHERE user_id = $1",
+        "DELETE FROM push_devices WHERE user_id = $1",
+        "DELETE FROM push_activations WHERE user_id = $1",
         "DELETE FROM sessions WHERE user_id = $1",
         "UPDATE users SET default_method_id = NULL, default_mode = NULL WHERE id = $1",
     ] {

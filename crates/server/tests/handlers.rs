@@ -638,6 +638,22 @@ async fn openapi_document_lists_every_route() {
         ("put", "/api/admin/tokens/{serial}/user"),
         ("delete", "/api/admin/tokens/{serial}/user"),
         ("delete", "/api/admin/tokens/{serial}"),
+        // Push authenticators (tests/push.rs).
+        ("post", "/api/me/methods/authenticator-push/start"),
+        ("post", "/api/me/methods/authenticator-push/test"),
+        ("post", "/api/me/methods/authenticator-push"),
+        ("post", "/api/me/push/challenges"),
+        ("get", "/api/me/push/challenges/{id}"),
+        ("get", "/api/me/push/challenges/{id}/events"),
+        ("post", "/api/me/step-up/push"),
+        ("post", "/api/device/activate"),
+        ("get", "/api/device/challenges"),
+        ("get", "/api/device/events"),
+        ("post", "/api/device/challenges/{id}"),
+        ("post", "/api/session/push"),
+        ("get", "/api/session/push/{id}"),
+        ("get", "/api/session/push/{id}/events"),
+        ("post", "/api/session/verify-push"),
     ];
     for (method, path) in expected {
         assert!(

@@ -7,9 +7,12 @@
 //! is sent, and the server checks it again as the authority.
 //!
 //! The steps and paths are `security_info_core::screens::wizard`; this module renders
-//! them and runs the two requests. The push path adds its step there and its view in
-//! [`steps`].
+//! them and runs the two requests. The push path (SPEC C's default when the policy
+//! allows push: activation QR code, then "Let's try it out") has its requests in
+//! [`push`] and its views in [`push_panel`] and `crate::push_status`.
 
+mod push;
+mod push_panel;
 mod steps;
 
 use crate::client::Call;
@@ -24,7 +27,7 @@ use security_info_core::api::{ErrorCode, Method, TotpFinishRequest, TotpStartRes
 use security_info_core::methods::{MethodSource, MethodType};
 use security_info_core::otpauth::OtpAuthUri;
 use security_info_core::screens::add::Enrolment;
-use security_info_core::screens::wizard::{Next, Step, Wizard};
+use security_info_core::screens::wizard::{Next, Path, Step, Wizard};
 use security_info_core::totp::{TotpParams, Window};
 
 /// What this wizard enrols: the product's app (push, later) and any authenticator app
@@ -78,11 +81,22 @@ pub fn AuthenticatorWizard(
     /// wizard opens.
     #[prop(optional, into)]
     other_app: Signal<bool>,
+    /// Start on the push path (the product's app with notifications); read when the
+    /// wizard opens.
+    #[prop(optional, into)]
+    push: Signal<bool>,
 ) -> impl IntoView {
     let ctx = use_ctx();
+    let first = move || {
+        if push.get_untracked() {
+            Wizard::push()
+        } else {
+            Wizard::new(other_app.get_untracked())
+        }
+    };
     view! {
         <Dialog open title=Named::from(ctx.i18n.t(Key::WizardTitle)) testid=testids::WIZARD>
-            {wizard_body(open, product, on_added, on_other_method, other_app)}
+            {wizard_body(open, product, on_added, on_other_method, first())}
         </Dialog>
     }
 }
@@ -92,12 +106,13 @@ fn wizard_body(
     product: Signal<String>,
     on_added: Option<Callback<Method>>,
     on_other_method: Option<Callback<()>>,
-    other_app: Signal<bool>,
+    first: Wizard,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let wizard = RwSignal::new(Wizard::new(other_app.get_untracked()));
+    let wizard = RwSignal::new(first);
     let enrollment = RwSignal::new(None::<Enrollment>);
     let error = RwSignal::new(None::<String>);
+    let push = push::Push::new(wizard, error, on_added);
     let code = RwSignal::new(String::new());
     let heading = NodeRef::<leptos::html::H3>::new();
     let error_id = unique_id("wizard-error");
@@ -144,7 +159,9 @@ fn wizard_body(
         }
         _ => {}
     });
-    let busy = Signal::derive(move || start.pending().get() || finish.pending().get());
+    let push_busy = push.busy();
+    let busy =
+        Signal::derive(move || start.pending().get() || finish.pending().get() || push_busy.get());
 
     let i18n = ctx.i18n.clone();
     let submit_code = move || {
@@ -175,8 +192,13 @@ fn wizard_body(
         }
         match wizard.try_update(Wizard::forward) {
             Some(Next::Moved) => error.set(None),
+            Some(Next::OpenEnrolment) if wizard.with_untracked(Wizard::path) == Path::Push => {
+                push.open();
+            }
             Some(Next::OpenEnrolment) => start.send(Change::new(Call::totp_start())),
             Some(Next::SubmitCode) => submit_code(),
+            Some(Next::SendTest) => push.send_test(),
+            Some(Next::FinishPush) => push.finish(),
             Some(Next::Close) => open.close(),
             None => {}
         }
@@ -185,12 +207,27 @@ fn wizard_body(
         error.set(None);
         wizard.update(Wizard::back);
     });
+    let resend = Callback::new(move |()| {
+        if !busy.get_untracked() && wizard.try_update(Wizard::resend) == Some(Next::SendTest) {
+            push.send_test();
+        }
+    });
     let use_other_app = Callback::new(move |()| {
         error.set(None);
         wizard.update(Wizard::use_other_app);
     });
 
     let uri = Signal::derive(move || enrollment.with(|e| e.as_ref().map(|e| e.uri.clone())));
+    // The QR code (of either path) is shown: "Next" on "Scan the QR code" is possible.
+    let ready = Signal::derive(move || {
+        enrollment.with(Option::is_some) || push.enrollment.with(Option::is_some)
+    });
+    let push_view = steps::PushView {
+        use_other_app,
+        enrollment: push.enrollment.into(),
+        challenge: push.challenge,
+        resend,
+    };
     let step_label = {
         let i18n = ctx.i18n.clone();
         move || {
@@ -221,12 +258,12 @@ fn wizard_body(
                 {step_label.clone()}
             </h3>
             <p class="si-sr-only" role="status" aria-live="polite">{step_label}</p>
-            {steps::step_body(wizard, uri, product, code, error, error_id.clone(), use_other_app)}
+            {steps::step_body(wizard, uri, push_view, product, code, error, error_id.clone())}
             <p class="si-error" id=error_id role="alert" data-testid=testids::ERROR>
                 {move || error.get()}
             </p>
             <div class="si-footer" aria-busy=move || busy.get().to_string()>
-                {steps::step_footer(wizard, uri, busy, forward, back, on_other_method)}
+                {steps::step_footer(wizard, ready, busy, forward, back, on_other_method)}
             </div>
         </form>
     }

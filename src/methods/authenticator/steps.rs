@@ -9,7 +9,22 @@ use crate::qr_panel::QrPanel;
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::otpauth::OtpAuthUri;
-use security_info_core::screens::wizard::{Path, Step, Wizard};
+use security_info_core::push::{PushChallenge, PushStartResponse};
+use security_info_core::screens::wizard::{Path, Step, TryIt, Wizard};
+
+/// What the steps need besides the code path's key URI: the push path's enrolment and
+/// test notification, and the links between paths.
+#[derive(Clone, Copy)]
+pub struct PushView {
+    /// "I want to use a different authenticator app".
+    pub use_other_app: Callback<()>,
+    /// The open push enrolment (activation code, URL and URI).
+    pub enrollment: Signal<Option<PushStartResponse>>,
+    /// The test notification.
+    pub challenge: RwSignal<Option<PushChallenge>>,
+    /// "Resend notification".
+    pub resend: Callback<()>,
+}
 
 /// The heading of a step.
 pub fn title(step: Step) -> Key {
@@ -18,6 +33,7 @@ pub fn title(step: Step) -> Key {
         Step::SetUp => Key::SetUpTitle,
         Step::Scan => Key::ScanTitle,
         Step::Code => Key::CodeTitle,
+        Step::TryIt => Key::TryItTitle,
         Step::Done => Key::DoneTitle,
     }
 }
@@ -27,13 +43,13 @@ pub fn step_body(
     wizard: RwSignal<Wizard>,
     // The key URI once the server opened the enrolment.
     uri: Signal<Option<OtpAuthUri>>,
+    push: PushView,
     product: Signal<String>,
     code: RwSignal<String>,
     error: RwSignal<Option<String>>,
     error_id: String,
-    // "I want to use a different authenticator app".
-    use_other_app: Callback<()>,
 ) -> impl IntoView {
+    let use_other_app = push.use_other_app;
     let ctx = use_ctx();
     let app_url = ctx.config().app_url.clone();
     let i18n = ctx.i18n;
@@ -64,11 +80,21 @@ pub fn step_body(
             .into_any(),
             Step::SetUp => {
                 let text = match w.path() {
-                    Path::App => Key::SetUpBody,
+                    Path::App | Path::Push => Key::SetUpBody,
                     Path::OtherApp => Key::SetUpBodyOther,
                 };
                 view! { <p>{i18n.t(text)}</p> }.into_any()
             }
+            Step::Scan if w.path() == Path::Push => match push.enrollment.get() {
+                Some(start) => super::push_panel::push_qr_panel(start).into_any(),
+                None => view! { <p>{i18n.t(Key::Preparing)}</p> }.into_any(),
+            },
+            Step::TryIt => crate::push_status::push_status(
+                Signal::derive(move || wizard.with(Wizard::try_it)),
+                push.challenge.into(),
+                push.resend,
+            )
+            .into_any(),
             Step::Scan => match uri.get() {
                 Some(uri) => {
                     let href = uri.to_string();
@@ -110,7 +136,8 @@ pub fn step_body(
 /// first step, "Back" after it, and the step's primary button.
 pub fn step_footer(
     wizard: RwSignal<Wizard>,
-    uri: Signal<Option<OtpAuthUri>>,
+    // The QR code is shown ("Next" on "Scan the QR code").
+    ready: Signal<bool>,
     // A request is under way.
     busy: Signal<bool>,
     forward: Callback<()>,
@@ -145,7 +172,21 @@ pub fn step_footer(
                     class="si-button si-primary"
                     data-testid=testids::WIZARD_NEXT
                     aria-disabled=move || busy.get().to_string()
-                    disabled=move || w.step() == Step::Scan && uri.with(Option::is_none)
+                    disabled=move || w.step() == Step::Scan && !ready.get()
+                    on:click=move |_| forward.run(())
+                >
+                    {i18n.t(Key::Next)}
+                </button>
+            }
+            .into_any(),
+            Step::TryIt => view! {
+                <button
+                    type="button"
+                    class="si-button si-primary"
+                    data-testid=testids::WIZARD_NEXT
+                    aria-disabled=move || {
+                        (busy.get() || !wizard.with(|w| w.try_it() == TryIt::Approved)).to_string()
+                    }
                     on:click=move |_| forward.run(())
                 >
                     {i18n.t(Key::Next)}

@@ -2,7 +2,49 @@
 //! typed code must look like for the chosen one.
 
 use crate::api::{DefaultMethod, Method};
+use crate::methods::{DefaultMode, MethodType};
 use crate::totp::{CodeRefusal, check_code};
+
+/// One way to verify: a method, by a notification (push authenticators) or by a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Way {
+    pub method: Method,
+    pub by_notification: bool,
+}
+
+/// Every way "Sign in another way" lists, in [`choices`] order: a push authenticator
+/// twice (its notification, then a code from the app), every other method once.
+pub fn ways(choices: &[Method]) -> Vec<Way> {
+    choices
+        .iter()
+        .flat_map(|m| {
+            let push = m.method_type == MethodType::AuthenticatorPush;
+            [
+                push.then(|| Way {
+                    method: m.clone(),
+                    by_notification: true,
+                }),
+                Some(Way {
+                    method: m.clone(),
+                    by_notification: false,
+                }),
+            ]
+        })
+        .flatten()
+        .collect()
+}
+
+/// The way the dialog starts with: the first choice, by notification when it is a push
+/// authenticator that is not the default in code mode (a push is sent at once).
+pub fn first_way(choices: &[Method], default: Option<&DefaultMethod>) -> Option<Way> {
+    let method = choices.first()?.clone();
+    let by_notification = method.method_type == MethodType::AuthenticatorPush
+        && !default.is_some_and(|d| d.method_id == method.id && d.mode == DefaultMode::Code);
+    Some(Way {
+        method,
+        by_notification,
+    })
+}
 
 /// The two-step methods, the default first, the rest in registration order.
 pub fn choices(methods: &[Method], default: Option<&DefaultMethod>) -> Vec<Method> {
@@ -41,6 +83,47 @@ mod tests {
             mode: DefaultMode::Text,
         };
         assert_eq!(ids(choices(&i.methods, Some(&default))), ["m3", "m0", "m2"]);
+    }
+
+    #[test]
+    fn a_push_default_starts_with_a_notification_and_lists_its_code_too() {
+        let i = info(&[Totp, AuthenticatorPush]);
+        let push_default = DefaultMethod {
+            method_id: "m1".into(),
+            mode: DefaultMode::Notification,
+        };
+        let c = choices(&i.methods, Some(&push_default));
+        let first = first_way(&c, Some(&push_default)).expect("a way");
+        assert_eq!(
+            (first.method.id.as_str(), first.by_notification),
+            ("m1", true)
+        );
+        let listed: Vec<(String, bool)> = ways(&c)
+            .into_iter()
+            .map(|w| (w.method.id, w.by_notification))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("m1".into(), true),
+                ("m1".into(), false),
+                ("m0".into(), false)
+            ]
+        );
+        // Default in code mode: the code first.
+        let code_default = DefaultMethod {
+            mode: DefaultMode::Code,
+            ..push_default
+        };
+        let first = first_way(&c, Some(&code_default)).expect("a way");
+        assert!(!first.by_notification);
+        // A TOTP default: its code.
+        assert!(
+            !first_way(&choices(&i.methods, None), None)
+                .expect("way")
+                .by_notification
+        );
+        assert_eq!(first_way(&[], None), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! the layers below, never this module.
 
 pub mod hardware;
+pub mod push;
 pub mod security_key;
 pub mod totp;
 
@@ -31,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(totp::router())
         .merge(hardware::router())
         .merge(security_key::router())
+        .merge(push::router())
 }
 
 /// The caller's methods, default, policy and step-up state.
@@ -116,10 +118,16 @@ async fn delete_method(
     rules::check_delete(&state.policy, target, &existing)?;
     inventory::return_token(&mut tx, &state.secrets, target_row).await?;
     store::delete_method(&mut tx, &user.id, &id).await?;
+    // A push method's device key is revoked and its notifications cancelled.
+    let revoked = crate::push_store::revoke_method_device(&mut tx, &id).await?;
     let remaining: Vec<Method> = existing.into_iter().filter(|m| m.id != id).collect();
     let default = rules::current_default(&user, &remaining);
     store::set_default(&mut tx, &user.id, default.as_ref()).await?;
     tx.commit().await?;
+    if let Some(device) = revoked {
+        let key = crate::push_hub::device_key(&device);
+        state.push.notify(&state.db, &[key]).await;
+    }
     tracing::info!(user = %user.id, method = %id, "method deleted");
     Ok(Json(DefaultMethodResponse {
         default_method: default,

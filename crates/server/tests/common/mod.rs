@@ -5,6 +5,8 @@
 
 #![allow(dead_code)] // Each test file uses a different part of the harness.
 
+pub mod push;
+
 use reqwest::{Method, StatusCode};
 use security_info_core::Secret;
 use security_info_core::totp::TotpParams;
@@ -523,6 +525,7 @@ fn spawn_reader(
     });
 }
 
+#[derive(Debug)]
 pub struct Response {
     pub status: StatusCode,
     pub headers: reqwest::header::HeaderMap,
