@@ -260,6 +260,91 @@ pub struct Settings {
     /// Enrolment starts allowed per user within the rate-limit window.
     #[arg(long, env = "SECURITY_INFO_ENROLLMENT_START_LIMIT")]
     pub enrollment_start_limit: Option<u32>,
+    /// Texts, calls and (without SMTP) emails are POSTed to this URL as signed JSON
+    /// (README: "Delivery webhook").
+    #[arg(long, env = "SECURITY_INFO_DELIVERY_WEBHOOK_URL")]
+    pub delivery_webhook_url: Option<String>,
+    /// The webhook's HMAC-SHA256 key (X-Signature).
+    #[arg(
+        long,
+        env = "SECURITY_INFO_DELIVERY_WEBHOOK_SECRET",
+        hide_env_values = true
+    )]
+    pub delivery_webhook_secret: Option<String>,
+    /// SMTP server for emails (then email goes there, not to the webhook).
+    #[arg(long, env = "SECURITY_INFO_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP port (default 587 with starttls, 465 with tls).
+    #[arg(long, env = "SECURITY_INFO_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+    /// starttls (default) or tls (implicit TLS).
+    #[arg(long, env = "SECURITY_INFO_SMTP_TLS")]
+    pub smtp_tls: Option<String>,
+    /// SMTP user name (with the password: AUTH).
+    #[arg(long, env = "SECURITY_INFO_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+    #[arg(long, env = "SECURITY_INFO_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// The From address of emails.
+    #[arg(long, env = "SECURITY_INFO_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// A PEM file of one more CA certificate to trust for the SMTP server (besides the
+    /// system's).
+    #[arg(long, env = "SECURITY_INFO_SMTP_CA_CERT")]
+    pub smtp_ca_cert: Option<PathBuf>,
+    /// Seconds a sent code works.
+    #[arg(long, env = "SECURITY_INFO_CODE_TTL")]
+    pub code_ttl: Option<u32>,
+    /// Tries per sent code.
+    #[arg(long, env = "SECURITY_INFO_CODE_ATTEMPTS")]
+    pub code_attempts: Option<u32>,
+    /// Seconds before "Resend" may send another code.
+    #[arg(long, env = "SECURITY_INFO_CODE_RESEND_COOLDOWN")]
+    pub code_resend_cooldown: Option<u32>,
+    /// Window in seconds for the send limits below.
+    #[arg(long, env = "SECURITY_INFO_CODE_SEND_WINDOW")]
+    pub code_send_window: Option<u32>,
+    /// Codes sent per user within the send window.
+    #[arg(long, env = "SECURITY_INFO_CODE_SEND_LIMIT_USER")]
+    pub code_send_limit_user: Option<u32>,
+    /// Codes sent to one number or address within the send window (whoever asks).
+    #[arg(long, env = "SECURITY_INFO_CODE_SEND_LIMIT_CONTACT")]
+    pub code_send_limit_contact: Option<u32>,
+    /// Codes sent on behalf of one client address within the send window.
+    #[arg(long, env = "SECURITY_INFO_CODE_SEND_LIMIT_CLIENT")]
+    pub code_send_limit_client: Option<u32>,
+}
+
+/// How codes are delivered (delivery.rs picks per channel).
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryConfig {
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
+    pub smtp: Option<SmtpConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    /// Implicit TLS (true) or STARTTLS.
+    pub implicit_tls: bool,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub from: String,
+    pub ca_cert: Option<PathBuf>,
+}
+
+/// One-time codes sent by text, call or email: lifetime, tries and send limits.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeLimits {
+    pub ttl: u32,
+    pub attempts: u32,
+    pub resend_cooldown: u32,
+    pub send_window: u32,
+    pub send_limit_user: u32,
+    pub send_limit_contact: u32,
+    pub send_limit_client: u32,
 }
 
 /// Where the demo's "existing portal" is served from.
@@ -317,6 +402,8 @@ pub struct Config {
     pub password_hash_concurrency: u32,
     pub enrollment_start_limit: u32,
     pub limits: ConnectionLimits,
+    pub delivery: DeliveryConfig,
+    pub codes: CodeLimits,
 }
 
 /// What a client connection may cost: time per phase, and how many at once.
@@ -347,6 +434,12 @@ pub enum ConfigError {
     BasePath(String),
     #[error("log-format must be text or json, not {0:?}")]
     LogFormat(String),
+    #[error("smtp-tls must be starttls or tls, not {0:?}")]
+    SmtpTls(String),
+    #[error("smtp-host needs smtp-from (the From address of emails)")]
+    SmtpFrom,
+    #[error("delivery-webhook-url needs delivery-webhook-secret (the signing key)")]
+    WebhookSecret,
     #[error("{flag} must not be 0: {why}")]
     Zero {
         flag: &'static str,
@@ -414,6 +507,22 @@ impl Settings {
             password_limit_user,
             password_hash_concurrency,
             enrollment_start_limit,
+            delivery_webhook_url,
+            delivery_webhook_secret,
+            smtp_host,
+            smtp_port,
+            smtp_tls,
+            smtp_username,
+            smtp_password,
+            smtp_from,
+            smtp_ca_cert,
+            code_ttl,
+            code_attempts,
+            code_resend_cooldown,
+            code_send_window,
+            code_send_limit_user,
+            code_send_limit_contact,
+            code_send_limit_client,
             header_timeout,
             body_timeout,
             idle_timeout,
@@ -438,6 +547,7 @@ impl Settings {
             }
             None => self,
         };
+        let delivery = delivery_config(&settings)?;
         let data_dir = settings.data_dir.unwrap_or_else(|| PathBuf::from("data"));
         let database_url = settings.database_url.unwrap_or_else(|| {
             format!(
@@ -474,6 +584,15 @@ impl Settings {
             shutdown_timeout: Duration::from_secs(settings.shutdown_timeout.unwrap_or(10)),
         };
         let demo = settings.demo.unwrap_or(false);
+        let codes = CodeLimits {
+            ttl: settings.code_ttl.unwrap_or(600),
+            attempts: settings.code_attempts.unwrap_or(5),
+            resend_cooldown: settings.code_resend_cooldown.unwrap_or(30),
+            send_window: settings.code_send_window.unwrap_or(3600),
+            send_limit_user: settings.code_send_limit_user.unwrap_or(10),
+            send_limit_contact: settings.code_send_limit_contact.unwrap_or(5),
+            send_limit_client: settings.code_send_limit_client.unwrap_or(30),
+        };
         // The demo mints its own tokens: it names itself as their issuer and audience.
         let jwt_issuer = settings
             .jwt_issuer
@@ -546,10 +665,58 @@ impl Settings {
             password_hash_concurrency: settings.password_hash_concurrency.unwrap_or(2),
             enrollment_start_limit: settings.enrollment_start_limit.unwrap_or(20),
             limits,
+            delivery,
+            codes,
         };
         refuse_zeros(&config)?;
         Ok(config)
     }
+}
+
+/// The delivery settings: SMTP needs a From address, a webhook its key.
+fn delivery_config(settings: &Settings) -> Result<DeliveryConfig, ConfigError> {
+    let webhook_url = settings
+        .delivery_webhook_url
+        .clone()
+        .filter(|u| !u.is_empty());
+    let webhook_secret = settings
+        .delivery_webhook_secret
+        .clone()
+        .filter(|s| !s.is_empty());
+    if webhook_url.is_some() && webhook_secret.is_none() {
+        return Err(ConfigError::WebhookSecret);
+    }
+    let smtp = match settings.smtp_host.clone().filter(|h| !h.is_empty()) {
+        None => None,
+        Some(host) => {
+            let tls = settings.smtp_tls.as_deref().unwrap_or("starttls");
+            let implicit_tls = match tls {
+                "starttls" => false,
+                "tls" => true,
+                other => return Err(ConfigError::SmtpTls(other.to_owned())),
+            };
+            Some(SmtpConfig {
+                host,
+                port: settings
+                    .smtp_port
+                    .unwrap_or(if implicit_tls { 465 } else { 587 }),
+                implicit_tls,
+                username: settings.smtp_username.clone().filter(|u| !u.is_empty()),
+                password: settings.smtp_password.clone().filter(|p| !p.is_empty()),
+                from: settings
+                    .smtp_from
+                    .clone()
+                    .filter(|f| !f.is_empty())
+                    .ok_or(ConfigError::SmtpFrom)?,
+                ca_cert: settings.smtp_ca_cert.clone(),
+            })
+        }
+    };
+    Ok(DeliveryConfig {
+        webhook_url,
+        webhook_secret,
+        smtp,
+    })
 }
 
 /// Settings where 0 would switch a protection (or the product) off without a word.
@@ -631,6 +798,23 @@ fn refuse_zeros(config: &Config) -> Result<(), ConfigError> {
             config.jwks_refresh.is_zero(),
             "jwks-refresh",
             "every unknown key id would fetch the key set again",
+        ),
+        (
+            config.codes.ttl == 0 || config.codes.attempts == 0,
+            "code-ttl / code-attempts",
+            "no sent code could ever be entered",
+        ),
+        (
+            config.codes.send_window == 0,
+            "code-send-window",
+            "no code sent would be counted, so sends would be unlimited",
+        ),
+        (
+            config.codes.send_limit_user == 0
+                || config.codes.send_limit_contact == 0
+                || config.codes.send_limit_client == 0,
+            "code-send-limit-user / -contact / -client",
+            "no code could ever be sent",
         ),
         (
             config.max_authenticators == 0,

@@ -31,6 +31,8 @@ pub enum KeyError {
 pub struct SecretBox {
     cipher: XChaCha20Poly1305,
     key_digest: Zeroizing<[u8; 32]>,
+    /// Keys the HMAC of sent one-time codes (`code_hash`).
+    code_key: Zeroizing<[u8; 32]>,
     key_id: String,
 }
 
@@ -56,6 +58,13 @@ impl SecretBox {
                 .chain_update(b"security-info key id v1")
                 .chain_update(key.as_slice())
                 .finalize()[..8]),
+            code_key: Zeroizing::new(
+                Sha256::new()
+                    .chain_update(b"security-info one-time codes v1")
+                    .chain_update(key.as_slice())
+                    .finalize()
+                    .into(),
+            ),
             key_digest: Zeroizing::new(
                 Sha256::new()
                     .chain_update(b"security-info demo jwt v1")
@@ -70,6 +79,19 @@ impl SecretBox {
     /// instance sharing the key (and a restarted one) accepts the same tokens.
     pub fn derived_demo_jwt_secret(&self) -> Zeroizing<Vec<u8>> {
         Zeroizing::new(self.key_digest.to_vec())
+    }
+
+    /// How a sent one-time code is stored: HMAC-SHA256 under a key derived from the
+    /// encryption key, bound to its challenge, in hex. A database alone does not reveal
+    /// the code (a plain hash of six digits would, in a million tries).
+    pub fn code_hash(&self, challenge_id: &str, code: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.code_key.as_slice())
+            .expect("HMAC accepts a 32-byte key");
+        mac.update(challenge_id.as_bytes());
+        mac.update(b":");
+        mac.update(code.as_bytes());
+        hex(&mac.finalize().into_bytes())
     }
 
     /// A short name of the key (64 bits of a domain-separated hash: names the key in

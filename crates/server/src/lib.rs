@@ -16,9 +16,11 @@
 pub mod admin;
 pub mod auth;
 pub mod clock;
+pub mod codes;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod inventory;
@@ -27,6 +29,7 @@ pub mod keys;
 pub mod listen;
 pub mod methods;
 pub mod openapi;
+pub mod outbox;
 pub mod password;
 pub mod portal;
 pub mod rules;
@@ -106,7 +109,7 @@ fn api_router(config: &Config) -> OpenApiRouter<AppState> {
         .merge(tokens::router())
         .routes(routes!(health));
     if config.demo {
-        router.merge(session::router())
+        router.merge(session::router()).merge(outbox::router())
     } else {
         router
     }

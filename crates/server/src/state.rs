@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::crypto::SecretBox;
 use crate::db::Db;
+use crate::delivery::Delivery;
 use crate::jwt::JwtVerifier;
 use crate::keys;
 use security_info_core::api::Policy;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub policy: Arc<Policy>,
     /// Password hashes computed at once (`password::password_matches`).
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Who delivers one-time codes by text, call and email.
+    pub delivery: Arc<Delivery>,
 }
 
 impl AppState {
@@ -57,7 +60,9 @@ impl AppState {
         let hashing = Arc::new(tokio::sync::Semaphore::new(
             usize::try_from(config.password_hash_concurrency).unwrap_or(1),
         ));
+        let delivery = Arc::new(Delivery::from_config(&config)?);
         Ok(AppState {
+            delivery,
             hashing,
             db,
             config: Arc::new(config),

@@ -127,6 +127,9 @@ async fn activate(
         totp_digits: Some(i64::from(params.digits)),
         totp_period: Some(i64::from(params.period)),
         token_serial: Some(token.serial.clone()),
+        contact: None,
+        phone_kind: None,
+        phone_extension: None,
     };
     let method = rules::insert_added(&mut tx, &user, &existing, &row).await?;
     tx.commit().await?;

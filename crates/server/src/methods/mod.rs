@@ -4,7 +4,9 @@
 //! too; a new type adds e.g. `phone.rs` the same way), merged here. Submodules use only
 //! the layers below, never this module.
 
+pub mod email;
 pub mod hardware;
+pub mod phone;
 pub mod totp;
 
 use crate::auth::Caller;
@@ -29,6 +31,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_default))
         .merge(totp::router())
         .merge(hardware::router())
+        .merge(phone::router())
+        .merge(email::router())
 }
 
 /// The caller's methods, default, policy and step-up state.
