@@ -562,9 +562,21 @@ impl Settings {
                     MethodType::parse(n.trim()).ok_or_else(|| ConfigError::UnknownMethod(n.clone()))
                 })
                 .collect::<Result<Vec<_>, _>>()?,
-            // Only TOTP can be enrolled by this server so far; offering more would show
-            // people choices that then fail.
-            None => vec![MethodType::Totp],
+            // What this server can enrol: TOTP, and phones and email when something can
+            // deliver their codes (the demo's outbox, a webhook, SMTP for email).
+            None => {
+                let demo = settings.demo.unwrap_or(false);
+                let phone = demo || delivery.webhook_url.is_some();
+                let email = phone || delivery.smtp.is_some();
+                [
+                    (MethodType::Totp, true),
+                    (MethodType::Phone, phone),
+                    (MethodType::Email, email),
+                ]
+                .into_iter()
+                .filter_map(|(t, ok)| ok.then_some(t))
+                .collect()
+            }
         };
         let base_path = settings.base_path.unwrap_or_else(|| "/api".to_owned());
         if !base_path.starts_with('/') || base_path.ends_with('/') {

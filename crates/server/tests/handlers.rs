@@ -461,6 +461,8 @@ async fn policy_refusals() {
     let db = TestDb::new().await;
     let srv = App::start_with(&db, |s| {
         s.allowed_methods = Some(vec!["phone".into(), "email".into()]);
+        // Codes for phones and email need a sender: the demo's outbox.
+        s.demo = Some(true);
     })
     .await;
     let t = token(&user("lea"));
@@ -629,6 +631,14 @@ async fn openapi_document_lists_every_route() {
         ("put", "/api/admin/tokens/{serial}/user"),
         ("delete", "/api/admin/tokens/{serial}/user"),
         ("delete", "/api/admin/tokens/{serial}"),
+        ("post", "/api/me/methods/phone/start"),
+        ("post", "/api/me/methods/phone"),
+        ("post", "/api/me/methods/email/start"),
+        ("post", "/api/me/methods/email"),
+        ("post", "/api/me/codes/resend"),
+        ("post", "/api/me/step-up/code"),
+        ("post", "/api/session/code"),
+        ("get", "/api/demo/outbox"),
     ];
     for (method, path) in expected {
         assert!(

@@ -5,9 +5,11 @@
 
 mod common;
 
+use axum::body::Body;
 use common::*;
 use reqwest::{Method, StatusCode};
 use security_info_server::config::Settings;
+use security_info_server::demo;
 use security_info_server::store;
 use serde_json::{Value, json};
 
@@ -543,7 +545,11 @@ async fn email_is_for_password_reset_only() {
 #[tokio::test]
 async fn types_the_policy_does_not_allow_are_refused() {
     let db = TestDb::new().await;
-    let srv = App::start_with(&db, |s| s.demo = Some(true)).await;
+    let srv = App::start_with(&db, |s| {
+        s.demo = Some(true);
+        s.allowed_methods = Some(vec!["totp".into()]);
+    })
+    .await;
     let t = token(&user("policy"));
     srv.post(
         "/me/methods/phone/start",
@@ -555,6 +561,12 @@ async fn types_the_policy_does_not_allow_are_refused() {
     srv.post("/me/methods/email/start", &t, json!({"address": "a@b.nl"}))
         .await
         .assert_problem(403, "not-allowed-by-policy");
+    // Without a list, the demo allows what it can deliver codes for.
+    let srv = App::start_with(&db, |s| s.demo = Some(true)).await;
+    assert_eq!(
+        srv.security_info(&t).await["policy"]["allowedMethods"],
+        json!(["totp", "phone", "email"])
+    );
 }
 
 #[tokio::test]
@@ -599,5 +611,146 @@ fn a_type_without_a_sender_refuses_to_start() {
     assert!(
         error.to_string().contains("delivery-webhook-url"),
         "{error}"
+    );
+}
+
+const CSRF: &str = security_info_core::api::CSRF_HEADER;
+
+fn with_cookie(method: Method, path: &str, cookie: &str) -> axum::http::request::Builder {
+    App::request(method, path)
+        .header("cookie", format!("si_session={cookie}"))
+        .header("content-type", "application/json")
+        .header(CSRF, "1")
+}
+
+/// The demo sign-in's second step by a code sent to the phone, read from the outbox as
+/// the demo page's Outbox panel does (`GET /demo/outbox`, the session's own messages).
+#[tokio::test]
+async fn the_demo_sign_in_takes_a_code_sent_to_the_phone() {
+    let (_db, srv) = app(|_| {}).await;
+    demo::seed(&srv.state).await.expect("seed");
+    let phone = add_phone(&srv, "alice", &token("alice")).await;
+    let signed = srv
+        .send(
+            App::request(Method::POST, "/session")
+                .header("content-type", "application/json")
+                .header(CSRF, "1")
+                .body(Body::from(
+                    json!({"username": "alice", "password": "alice-demo-password"}).to_string(),
+                ))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(signed.body["authenticated"], false, "{:?}", signed.body);
+    assert_eq!(
+        signed.body["methods"][0]["id"], phone["id"],
+        "the phone is offered"
+    );
+    let cookie = signed.set_cookie().expect("cookie");
+    let send = |mode: &str| {
+        srv.send(
+            with_cookie(Method::POST, "/session/code", &cookie)
+                .body(Body::from(
+                    json!({"methodId": phone["id"], "mode": mode}).to_string(),
+                ))
+                .expect("request"),
+        )
+    };
+    let sent = send("call").await;
+    assert_eq!(sent.status, StatusCode::OK, "{:?}", sent.body);
+    // Asking again at once is the resend cool-down.
+    send("text").await.assert_problem(429, "rate-limited");
+    let outbox = srv
+        .send(
+            with_cookie(Method::GET, "/demo/outbox", &cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(outbox.status, StatusCode::OK, "{:?}", outbox.body);
+    let newest = &outbox.body[0];
+    assert_eq!(newest["kind"], "call");
+    assert_eq!(newest["to"], NUMBER);
+    let code: String = newest["text"]
+        .as_str()
+        .expect("text")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(6)
+        .collect();
+    // Bob's session sees none of Alice's messages.
+    let bob = srv
+        .send(
+            App::request(Method::POST, "/session")
+                .header("content-type", "application/json")
+                .header(CSRF, "1")
+                .body(Body::from(
+                    json!({"username": "bob", "password": "bob-demo-password"}).to_string(),
+                ))
+                .expect("request"),
+        )
+        .await
+        .set_cookie()
+        .expect("bob's cookie");
+    let theirs = srv
+        .send(
+            with_cookie(Method::GET, "/demo/outbox", &bob)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(theirs.body, json!([]));
+    srv.call(Method::GET, "/demo/outbox", None, None)
+        .await
+        .assert_problem(401, "unauthenticated");
+    let verified = srv
+        .send(
+            with_cookie(Method::POST, "/session/verify", &cookie)
+                .body(Body::from(
+                    json!({"methodId": phone["id"], "code": code}).to_string(),
+                ))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(verified.status, StatusCode::OK, "{:?}", verified.body);
+    assert_eq!(verified.body["authenticated"], true);
+}
+
+/// A burst of 20 wrong codes at once for one sent code: exactly its tries (3) are
+/// evaluated, the rest find it used up — across connections, decided in the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_guesses_gets_exactly_the_codes_tries() {
+    let (_db, srv) = app(|s| {
+        s.code_attempts = Some(3);
+        s.rate_limit_user = Some(1000);
+        s.rate_limit_client = Some(1000);
+    })
+    .await;
+    let sub = user("burst");
+    let t = token(&sub);
+    let sent = start_phone(&srv, &t, NUMBER, "text").await;
+    let code = last_code(&srv, &sub).await;
+    let guesses = (0..20).map(|i| {
+        let guess = format!("{:06}", (code.parse::<u32>().unwrap() + 1 + i) % 1_000_000);
+        srv.post(
+            "/me/methods/phone",
+            &t,
+            json!({"challengeId": sent["challengeId"], "code": guess}),
+        )
+    });
+    let statuses: Vec<u16> = futures::future::join_all(guesses)
+        .await
+        .iter()
+        .map(|r| r.status.as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 410).count(),
+        17,
+        "{statuses:?}"
     );
 }

@@ -59,15 +59,18 @@ impl Smtp {
             .from(self.from.clone())
             .to(to)
             .subject(message.subject.clone())
+            .date_now()
+            .message_id(None)
             .multipart(MultiPart::alternative_plain_html(
                 message.text.clone(),
                 message.html.clone(),
             ))
             .map_err(|e| e.to_string())?;
-        self.transport
-            .send(email)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        // lettre's timeout is per read or write; this bounds the whole conversation.
+        match tokio::time::timeout(Duration::from_secs(10), self.transport.send(email)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("no answer within 10 s".to_owned()),
+        }
     }
 }
