@@ -332,6 +332,42 @@ pub struct OutboxMessage {
     pub created_at: i64,
 }
 
+/// One of the administrator's security questions, in the asker's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityQuestion {
+    pub id: String,
+    pub text: String,
+}
+
+/// `GET {base}/me/security-questions`: the questions to pick from and how many to answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityQuestions {
+    pub required: u32,
+    pub questions: Vec<SecurityQuestion>,
+}
+
+/// An answer to one question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecurityAnswer {
+    pub question_id: String,
+    pub answer: String,
+}
+
+/// `POST {base}/me/methods/security-questions` body: exactly the required number of
+/// different questions, each answered; it replaces an existing set as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecurityAnswersRequest {
+    pub answers: Vec<SecurityAnswer>,
+}
+
 /// The stable error codes of the contract, each with its HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

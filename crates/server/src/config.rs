@@ -132,7 +132,7 @@ pub struct Settings {
         env = "SECURITY_INFO_SECURITY_QUESTIONS",
         value_delimiter = '|'
     )]
-    pub security_questions: Option<Vec<String>>,
+    pub security_questions: Option<Vec<Question>>,
     /// How many different security questions a user answers.
     #[arg(long, env = "SECURITY_INFO_SECURITY_QUESTIONS_REQUIRED")]
     pub security_questions_required: Option<u32>,
@@ -370,7 +370,10 @@ pub struct Config {
     pub max_authenticators: u32,
     pub allow_delete_last_mfa_method: bool,
     pub step_up_window: u32,
+    /// The questions in English (the policy lists these).
     pub security_questions: Vec<String>,
+    /// The same questions with their ids and translations.
+    pub questions: Vec<Question>,
     pub security_questions_required: u32,
     pub rate_limit_user: u32,
     pub rate_limit_client: u32,
@@ -434,6 +437,8 @@ pub enum ConfigError {
     BasePath(String),
     #[error("log-format must be text or json, not {0:?}")]
     LogFormat(String),
+    #[error("security question {0:?}: {1}")]
+    Question(String, &'static str),
     #[error("smtp-tls must be starttls or tls, not {0:?}")]
     SmtpTls(String),
     #[error("smtp-host needs smtp-from (the From address of emails)")]
@@ -548,6 +553,20 @@ impl Settings {
             None => self,
         };
         let delivery = delivery_config(&settings)?;
+        let questions = settings.security_questions.clone().unwrap_or_else(|| {
+            DEFAULT_QUESTIONS
+                .iter()
+                .map(|q| Question::english_only(q))
+                .collect()
+        });
+        check_questions(&questions)?;
+        let required = settings.security_questions_required.unwrap_or(3);
+        if required == 0 || required as usize > questions.len() {
+            return Err(ConfigError::Question(
+                format!("{required} required of {}", questions.len()),
+                "security-questions-required must be 1 to the number of questions",
+            ));
+        }
         let data_dir = settings.data_dir.unwrap_or_else(|| PathBuf::from("data"));
         let database_url = settings.database_url.unwrap_or_else(|| {
             format!(
@@ -562,8 +581,9 @@ impl Settings {
                     MethodType::parse(n.trim()).ok_or_else(|| ConfigError::UnknownMethod(n.clone()))
                 })
                 .collect::<Result<Vec<_>, _>>()?,
-            // What this server can enrol: TOTP, and phones and email when something can
-            // deliver their codes (the demo's outbox, a webhook, SMTP for email).
+            // What this server can enrol: TOTP and security questions, and phones and
+            // email when something can deliver their codes (the demo's outbox, a
+            // webhook, SMTP for email).
             None => {
                 let demo = settings.demo.unwrap_or(false);
                 let phone = demo || delivery.webhook_url.is_some();
@@ -572,6 +592,7 @@ impl Settings {
                     (MethodType::Totp, true),
                     (MethodType::Phone, phone),
                     (MethodType::Email, email),
+                    (MethodType::SecurityQuestions, true),
                 ]
                 .into_iter()
                 .filter_map(|(t, ok)| ok.then_some(t))
@@ -642,9 +663,8 @@ impl Settings {
             max_authenticators: settings.max_authenticators.unwrap_or(5),
             allow_delete_last_mfa_method: settings.allow_delete_last_mfa_method.unwrap_or(true),
             step_up_window: settings.step_up_window.unwrap_or(600),
-            security_questions: settings
-                .security_questions
-                .unwrap_or_else(|| DEFAULT_QUESTIONS.iter().map(|q| (*q).to_owned()).collect()),
+            security_questions: questions.iter().map(|q| q.english().to_owned()).collect(),
+            questions,
             security_questions_required: settings.security_questions_required.unwrap_or(3),
             rate_limit_user: settings.rate_limit_user.unwrap_or(5),
             rate_limit_client: settings.rate_limit_client.unwrap_or(5),
@@ -683,6 +703,79 @@ impl Settings {
         refuse_zeros(&config)?;
         Ok(config)
     }
+}
+
+/// An administrator's security question: an English text (`--security-question TEXT`),
+/// or in the TOML file a table with a text per locale and optionally a stable id:
+/// `security-questions = [{ en = "…", nl = "…" }, "English only"]`. Without an id, the id
+/// is derived from the English text, so reordering the list keeps people's answers.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Question {
+    Text(String),
+    Translated(std::collections::BTreeMap<String, String>),
+}
+
+impl std::str::FromStr for Question {
+    type Err = std::convert::Infallible;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Question::Text(text.to_owned()))
+    }
+}
+
+impl Question {
+    fn english_only(text: &str) -> Question {
+        Question::Text(text.to_owned())
+    }
+
+    pub fn english(&self) -> &str {
+        match self {
+            Question::Text(t) => t,
+            Question::Translated(texts) => texts.get("en").map_or("", String::as_str),
+        }
+    }
+
+    /// The text in `locale` (its language part), else English.
+    pub fn text(&self, locale: &str) -> &str {
+        match self {
+            Question::Text(t) => t,
+            Question::Translated(texts) => texts
+                .get(locale.get(..2).unwrap_or(locale))
+                .map_or_else(|| self.english(), String::as_str),
+        }
+    }
+
+    /// The stable id: the table's `id`, else a hash of the English text.
+    pub fn id(&self) -> String {
+        match self {
+            Question::Translated(texts) if texts.contains_key("id") => texts["id"].clone(),
+            _ => crate::crypto::sha256_hex(self.english())[..12].to_owned(),
+        }
+    }
+}
+
+fn check_questions(questions: &[Question]) -> Result<(), ConfigError> {
+    let mut ids = std::collections::HashSet::new();
+    for q in questions {
+        let name = q.english().to_owned();
+        if name.trim().is_empty() {
+            return Err(ConfigError::Question(name, "needs an English text (en)"));
+        }
+        let id = q.id();
+        if id.is_empty()
+            || id.len() > 64
+            || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(ConfigError::Question(
+                name,
+                "an id has 1 to 64 letters, digits or dashes",
+            ));
+        }
+        if !ids.insert(id) {
+            return Err(ConfigError::Question(name, "is listed twice"));
+        }
+    }
+    Ok(())
 }
 
 /// The delivery settings: SMTP needs a From address, a webhook its key.

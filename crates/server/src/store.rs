@@ -1273,3 +1273,41 @@ pub async fn outbox_of(
     .fetch_all(conn)
     .await?)
 }
+
+// ---- security answers ------------------------------------------------------------------
+
+/// Replaces the method's answers (argon2 hashes) with `answers` (question id, hash).
+pub async fn set_answers(
+    conn: &mut AnyConnection,
+    method_id: &str,
+    answers: &[(String, String)],
+) -> ApiResult<()> {
+    sqlx::query("DELETE FROM security_answers WHERE method_id = $1")
+        .bind(method_id)
+        .execute(&mut *conn)
+        .await?;
+    for (question_id, hash) in answers {
+        sqlx::query(
+            "INSERT INTO security_answers (method_id, question_id, answer_hash) VALUES ($1, $2, $3)",
+        )
+        .bind(method_id)
+        .bind(question_id)
+        .bind(hash)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The method's (question id, answer hash) pairs.
+pub async fn answers_of(
+    conn: &mut AnyConnection,
+    method_id: &str,
+) -> ApiResult<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT question_id, answer_hash FROM security_answers WHERE method_id = $1 ORDER BY question_id",
+    )
+    .bind(method_id)
+    .fetch_all(conn)
+    .await?)
+}

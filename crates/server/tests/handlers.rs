@@ -68,7 +68,11 @@ async fn security_info_of_a_fresh_user() {
         info["stepUp"],
         json!({"required": false, "freshUntil": null})
     );
-    assert_eq!(info["policy"]["allowedMethods"], json!(["totp"]));
+    // Without a sender for codes, phones and email are not offered.
+    assert_eq!(
+        info["policy"]["allowedMethods"],
+        json!(["totp", "security_questions"])
+    );
     assert_eq!(
         info["policy"]["authenticatorName"],
         "Microsoft Authenticator"
@@ -639,6 +643,8 @@ async fn openapi_document_lists_every_route() {
         ("post", "/api/me/step-up/code"),
         ("post", "/api/session/code"),
         ("get", "/api/demo/outbox"),
+        ("get", "/api/me/security-questions"),
+        ("post", "/api/me/methods/security-questions"),
     ];
     for (method, path) in expected {
         assert!(

@@ -7,6 +7,7 @@
 pub mod email;
 pub mod hardware;
 pub mod phone;
+pub mod security_questions;
 pub mod totp;
 
 use crate::auth::Caller;
@@ -33,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(hardware::router())
         .merge(phone::router())
         .merge(email::router())
+        .merge(security_questions::router())
 }
 
 /// The caller's methods, default, policy and step-up state.
