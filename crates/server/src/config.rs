@@ -561,12 +561,9 @@ impl Settings {
         });
         check_questions(&questions)?;
         let required = settings.security_questions_required.unwrap_or(3);
-        if required == 0 || required as usize > questions.len() {
-            return Err(ConfigError::Question(
-                format!("{required} required of {}", questions.len()),
-                "security-questions-required must be 1 to the number of questions",
-            ));
-        }
+        // Enough questions to pick the required number from (checked against an explicit
+        // allowed-methods list below; by default the type is simply not offered).
+        let enough_questions = required >= 1 && required as usize <= questions.len();
         let data_dir = settings.data_dir.unwrap_or_else(|| PathBuf::from("data"));
         let database_url = settings.database_url.unwrap_or_else(|| {
             format!(
@@ -592,13 +589,19 @@ impl Settings {
                     (MethodType::Totp, true),
                     (MethodType::Phone, phone),
                     (MethodType::Email, email),
-                    (MethodType::SecurityQuestions, true),
+                    (MethodType::SecurityQuestions, enough_questions),
                 ]
                 .into_iter()
                 .filter_map(|(t, ok)| ok.then_some(t))
                 .collect()
             }
         };
+        if allowed_methods.contains(&MethodType::SecurityQuestions) && !enough_questions {
+            return Err(ConfigError::Question(
+                format!("{required} required of {}", questions.len()),
+                "security-questions-required must be 1 to the number of questions",
+            ));
+        }
         let base_path = settings.base_path.unwrap_or_else(|| "/api".to_owned());
         if !base_path.starts_with('/') || base_path.ends_with('/') {
             return Err(ConfigError::BasePath(base_path));

@@ -7,6 +7,7 @@ mod common;
 
 use common::*;
 use reqwest::{Method, StatusCode};
+use security_info_core::methods::MethodType;
 use security_info_server::config::{Question, Settings};
 use security_info_server::methods::security_questions::answer_matches;
 use security_info_server::store;
@@ -263,9 +264,20 @@ security-questions = [
         "security-questions-required = 3\nsecurity-questions = [\"a\", \"b\"]\n",
     )
     .expect("write");
-    let refused = Settings {
-        config: Some(file),
+    let settings = || Settings {
+        config: Some(file.clone()),
         ..Settings::default()
+    };
+    // By default the type is then not offered; listed explicitly, the server refuses.
+    let config = settings().resolve().expect("config");
+    assert!(
+        !config
+            .allowed_methods
+            .contains(&MethodType::SecurityQuestions)
+    );
+    let refused = Settings {
+        allowed_methods: Some(vec!["security_questions".into()]),
+        ..settings()
     }
     .resolve();
     assert!(refused.is_err(), "more required than offered");
