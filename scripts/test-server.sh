@@ -34,7 +34,8 @@ as_postgres() {
 
 setup() {
   setup_server_build
-  ensure_apt postgresql curl
+  # openssl and python3-aiosmtpd: the real SMTP receiver of tests/delivery.rs.
+  ensure_apt postgresql curl openssl python3-aiosmtpd
   if ! /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null; then ensure_apt python3-venv; fi
   if ! "$VENV/bin/schemathesis" --version >/dev/null 2>&1; then
     say "installing schemathesis into $VENV"

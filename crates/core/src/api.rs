@@ -233,6 +233,141 @@ pub struct Session {
     pub default_method: Option<DefaultMethod>,
 }
 
+/// `POST {base}/me/methods/phone/start` body: the number to verify and how the code
+/// goes there. `replaces` names the caller's phone method a verified new number replaces
+/// ("Change").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PhoneStartRequest {
+    pub phone_kind: PhoneKind,
+    /// E.164 (`+31612345678`); the server normalises and checks it again.
+    pub number: String,
+    /// Office phones only: digits dialled after the call connects.
+    #[serde(default)]
+    pub extension: Option<String>,
+    /// `text` or `call` (office phones: `call` only).
+    pub mode: DefaultMode,
+    #[serde(default)]
+    pub replaces: Option<String>,
+    /// The language of the message (`en`, `nl`); English otherwise.
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// `POST {base}/me/methods/email/start` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmailStartRequest {
+    pub address: String,
+    #[serde(default)]
+    pub replaces: Option<String>,
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// A one-time code was sent: which challenge to answer, where it went (masked), until
+/// when it works and from when another may be sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CodeSent {
+    pub challenge_id: String,
+    /// `+31 6 ••••• 78` or `j•••••@contoso.nl`.
+    pub detail: String,
+    pub mode: DefaultMode,
+    pub code_digits: u8,
+    pub expires_at: i64,
+    /// "Resend" is refused (429) before this time.
+    pub resend_at: i64,
+    pub server_time: i64,
+}
+
+/// `POST {base}/me/codes/resend` body: a new code for an open challenge, optionally
+/// another way (a mobile phone: `text` or `call`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResendRequest {
+    pub challenge_id: String,
+    #[serde(default)]
+    pub mode: Option<DefaultMode>,
+}
+
+/// Finishes a phone or email enrolment with the code that was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CodeFinishRequest {
+    pub challenge_id: String,
+    pub code: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `POST {base}/me/step-up/code` and `POST {base}/session/code` body: send a code to one
+/// of the caller's phones (`text` or `call`) for a step-up or the demo sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SendCodeRequest {
+    pub method_id: String,
+    pub mode: DefaultMode,
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+/// A message in the demo's outbox (`GET {base}/demo/outbox`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxMessage {
+    pub id: String,
+    /// `text`, `call` or `email`.
+    pub kind: String,
+    pub to: String,
+    pub subject: Option<String>,
+    pub text: String,
+    pub created_at: i64,
+}
+
+/// One of the administrator's security questions, in the asker's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityQuestion {
+    pub id: String,
+    pub text: String,
+}
+
+/// `GET {base}/me/security-questions`: the questions to pick from and how many to answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityQuestions {
+    pub required: u32,
+    pub questions: Vec<SecurityQuestion>,
+}
+
+/// An answer to one question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecurityAnswer {
+    pub question_id: String,
+    pub answer: String,
+}
+
+/// `POST {base}/me/methods/security-questions` body: exactly the required number of
+/// different questions, each answered; it replaces an existing set as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SecurityAnswersRequest {
+    pub answers: Vec<SecurityAnswer>,
+}
+
 /// The stable error codes of the contract, each with its HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -262,10 +397,12 @@ pub enum ErrorCode {
     KeyRejected,
     /// WebAuthn: the key's signature counter went back — it may have been cloned.
     KeyCloned,
+    /// A one-time code could not be delivered (SMTP or webhook failed): try again.
+    DeliveryFailed,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::Validation,
         ErrorCode::Unauthenticated,
         ErrorCode::StepUpRequired,
@@ -284,6 +421,7 @@ impl ErrorCode {
         ErrorCode::UserVerificationRequired,
         ErrorCode::KeyRejected,
         ErrorCode::KeyCloned,
+        ErrorCode::DeliveryFailed,
     ];
 
     pub fn status(self) -> u16 {
@@ -305,6 +443,7 @@ impl ErrorCode {
             | ErrorCode::KeyCloned => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
+            ErrorCode::DeliveryFailed => 503,
         }
     }
 
@@ -329,6 +468,7 @@ impl ErrorCode {
             ErrorCode::UserVerificationRequired => "user-verification-required",
             ErrorCode::KeyRejected => "key-rejected",
             ErrorCode::KeyCloned => "key-cloned",
+            ErrorCode::DeliveryFailed => "delivery-failed",
         }
     }
 
@@ -358,6 +498,7 @@ impl ErrorCode {
             ErrorCode::UserVerificationRequired => "The security key must verify you with a PIN",
             ErrorCode::KeyRejected => "The security key's answer was not accepted",
             ErrorCode::KeyCloned => "This security key may have been copied",
+            ErrorCode::DeliveryFailed => "We couldn't send the code, try again",
         }
     }
 }

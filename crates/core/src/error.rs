@@ -32,6 +32,8 @@ pub enum CoreError {
     QrTooLong,
     #[error("not a valid international phone number")]
     InvalidPhoneNumber,
+    #[error("not a valid email address")]
+    InvalidEmail,
     #[error("{0} is not allowed by the organisation's policy")]
     NotAllowedByPolicy(crate::methods::MethodType),
     #[error("already {max} authenticator apps or hardware tokens")]

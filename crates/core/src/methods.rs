@@ -146,6 +146,8 @@ impl MethodType {
         match self {
             // The enrolment default of the server (`TotpParams::default()`).
             MethodType::AuthenticatorPush | MethodType::Totp => Some(6),
+            // A code the server texts or reads out (`phone::CODE_DIGITS`).
+            MethodType::Phone => Some(crate::phone::CODE_DIGITS),
             _ => None,
         }
     }
@@ -380,6 +382,29 @@ pub fn dutch_number(n: u32) -> String {
         .map_or_else(|| n.to_string(), |w| (*w).to_owned())
 }
 
+/// Normalises an email address as typed: trimmed, the domain lower-cased; refuses what
+/// cannot be one address (no `@`, spaces or control characters, an empty part, a domain
+/// without a dot, over 254 characters). The server re-checks.
+pub fn normalize_email(input: &str) -> Result<String, CoreError> {
+    let address = input.trim();
+    let (local, domain) = address.rsplit_once('@').ok_or(CoreError::InvalidEmail)?;
+    let valid = !local.is_empty()
+        && local.len() <= 64
+        && address.len() <= 254
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !address
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
+        && !local.contains('@');
+    if valid {
+        Ok(format!("{local}@{}", domain.to_lowercase()))
+    } else {
+        Err(CoreError::InvalidEmail)
+    }
+}
+
 /// Masks an email address for display: `jan.jansen@contoso.nl` → `j•••••@contoso.nl`.
 pub fn mask_email(address: &str) -> String {
     match address.rsplit_once('@') {
@@ -449,7 +474,8 @@ mod tests {
         assert!(!Totp.verifiable_by_key() && Totp.verifiable());
         assert!(!Email.verifiable());
         for t in MethodType::ALL {
-            // Whatever is proven by a code is a two-step method with 6-digit codes.
+            // Whatever is proven by a code is a two-step method with 6-digit codes (a
+            // phone's are sent, the apps' computed).
             if t.verifiable_by_code() {
                 assert!(t.is_two_step(), "{t}");
                 assert_eq!(t.code_digits(), Some(6), "{t}");
@@ -568,6 +594,27 @@ mod tests {
         assert_eq!(mask_email("jan.jansen@contoso.nl"), "j•••••@contoso.nl");
         assert_eq!(mask_email("é@x.y"), "é•••••@x.y");
         assert_eq!(mask_email("nope"), "•••••");
+    }
+
+    #[test]
+    fn email_addresses_are_checked_and_normalised() {
+        assert_eq!(
+            normalize_email("  Jan.Jansen@Contoso.NL ").as_deref(),
+            Ok("Jan.Jansen@contoso.nl")
+        );
+        for bad in [
+            "",
+            "jan",
+            "@contoso.nl",
+            "jan@",
+            "jan@contoso",
+            "jan @x.nl",
+            "a@b@c.nl",
+            "jan@.nl",
+            "<jan@x.nl>",
+        ] {
+            assert_eq!(normalize_email(bad), Err(CoreError::InvalidEmail), "{bad}");
+        }
     }
 
     #[test]

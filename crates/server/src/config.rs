@@ -132,7 +132,7 @@ pub struct Settings {
         env = "SECURITY_INFO_SECURITY_QUESTIONS",
         value_delimiter = '|'
     )]
-    pub security_questions: Option<Vec<String>>,
+    pub security_questions: Option<Vec<Question>>,
     /// How many different security questions a user answers.
     #[arg(long, env = "SECURITY_INFO_SECURITY_QUESTIONS_REQUIRED")]
     pub security_questions_required: Option<u32>,
@@ -300,6 +300,91 @@ pub struct Settings {
     /// challenge's lifetime).
     #[arg(long, env = "SECURITY_INFO_WEBAUTHN_TIMEOUT")]
     pub webauthn_timeout: Option<u32>,
+    /// Texts, calls and (without SMTP) emails are POSTed to this URL as signed JSON
+    /// (README: "Delivery webhook").
+    #[arg(long, env = "SECURITY_INFO_DELIVERY_WEBHOOK_URL")]
+    pub delivery_webhook_url: Option<String>,
+    /// The webhook's HMAC-SHA256 key (X-Signature).
+    #[arg(
+        long,
+        env = "SECURITY_INFO_DELIVERY_WEBHOOK_SECRET",
+        hide_env_values = true
+    )]
+    pub delivery_webhook_secret: Option<String>,
+    /// SMTP server for emails (then email goes there, not to the webhook).
+    #[arg(long, env = "SECURITY_INFO_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP port (default 587 with starttls, 465 with tls).
+    #[arg(long, env = "SECURITY_INFO_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+    /// starttls (default) or tls (implicit TLS).
+    #[arg(long, env = "SECURITY_INFO_SMTP_TLS")]
+    pub smtp_tls: Option<String>,
+    /// SMTP user name (with the password: AUTH).
+    #[arg(long, env = "SECURITY_INFO_SMTP_USERNAME")]
+    pub smtp_username: Option<String>,
+    #[arg(long, env = "SECURITY_INFO_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// The From address of emails.
+    #[arg(long, env = "SECURITY_INFO_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// A PEM file of one more CA certificate to trust for the SMTP server (besides the
+    /// system's).
+    #[arg(long, env = "SECURITY_INFO_SMTP_CA_CERT")]
+    pub smtp_ca_cert: Option<PathBuf>,
+    /// Seconds a sent code works.
+    #[arg(long, env = "SECURITY_INFO_CODE_TTL")]
+    pub code_ttl: Option<u32>,
+    /// Tries per sent code.
+    #[arg(long, env = "SECURITY_INFO_CODE_ATTEMPTS")]
+    pub code_attempts: Option<u32>,
+    /// Seconds before "Resend" may send another code.
+    #[arg(long, env = "SECURITY_INFO_CODE_RESEND_COOLDOWN")]
+    pub code_resend_cooldown: Option<u32>,
+    /// Window in seconds for the send limits below.
+    #[arg(long, env = "SECURITY_INFO_CODE_SEND_WINDOW")]
+    pub code_send_window: Option<u32>,
+    /// Codes sent per user within the send window.
+    #[arg(long, env = "SECURITY_INFO_CODE_SEND_LIMIT_USER")]
+    pub code_send_limit_user: Option<u32>,
+    /// Codes sent to one number or address within the send window (whoever asks).
+    #[arg(long, env = "SECURITY_INFO_CODE_SEND_LIMIT_CONTACT")]
+    pub code_send_limit_contact: Option<u32>,
+    /// Codes sent on behalf of one client address within the send window.
+    #[arg(long, env = "SECURITY_INFO_CODE_SEND_LIMIT_CLIENT")]
+    pub code_send_limit_client: Option<u32>,
+}
+
+/// How codes are delivered (delivery.rs picks per channel).
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryConfig {
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
+    pub smtp: Option<SmtpConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    /// Implicit TLS (true) or STARTTLS.
+    pub implicit_tls: bool,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub from: String,
+    pub ca_cert: Option<PathBuf>,
+}
+
+/// One-time codes sent by text, call or email: lifetime, tries and send limits.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeLimits {
+    pub ttl: u32,
+    pub attempts: u32,
+    pub resend_cooldown: u32,
+    pub send_window: u32,
+    pub send_limit_user: u32,
+    pub send_limit_contact: u32,
+    pub send_limit_client: u32,
 }
 
 /// The WebAuthn relying party.
@@ -336,7 +421,10 @@ pub struct Config {
     pub max_authenticators: u32,
     pub allow_delete_last_mfa_method: bool,
     pub step_up_window: u32,
+    /// The questions in English (the policy lists these).
     pub security_questions: Vec<String>,
+    /// The same questions with their ids and translations.
+    pub questions: Vec<Question>,
     pub security_questions_required: u32,
     pub rate_limit_user: u32,
     pub rate_limit_client: u32,
@@ -373,6 +461,8 @@ pub struct Config {
     pub enrollment_start_limit: u32,
     pub limits: ConnectionLimits,
     pub webauthn: WebauthnConfig,
+    pub delivery: DeliveryConfig,
+    pub codes: CodeLimits,
 }
 
 /// What a client connection may cost: time per phase, and how many at once.
@@ -405,6 +495,14 @@ pub enum ConfigError {
     LogFormat(String),
     #[error("webauthn-attestation {0:?} is not supported yet (only \"none\")")]
     Attestation(String),
+    #[error("security question {0:?}: {1}")]
+    Question(String, &'static str),
+    #[error("smtp-tls must be starttls or tls, not {0:?}")]
+    SmtpTls(String),
+    #[error("smtp-host needs smtp-from (the From address of emails)")]
+    SmtpFrom,
+    #[error("delivery-webhook-url needs delivery-webhook-secret (the signing key)")]
+    WebhookSecret,
     #[error("{flag} must not be 0: {why}")]
     Zero {
         flag: &'static str,
@@ -476,6 +574,22 @@ impl Settings {
             password_limit_user,
             password_hash_concurrency,
             enrollment_start_limit,
+            delivery_webhook_url,
+            delivery_webhook_secret,
+            smtp_host,
+            smtp_port,
+            smtp_tls,
+            smtp_username,
+            smtp_password,
+            smtp_from,
+            smtp_ca_cert,
+            code_ttl,
+            code_attempts,
+            code_resend_cooldown,
+            code_send_window,
+            code_send_limit_user,
+            code_send_limit_contact,
+            code_send_limit_client,
             header_timeout,
             body_timeout,
             idle_timeout,
@@ -506,6 +620,18 @@ impl Settings {
             }
             None => self,
         };
+        let delivery = delivery_config(&settings)?;
+        let questions = settings.security_questions.clone().unwrap_or_else(|| {
+            DEFAULT_QUESTIONS
+                .iter()
+                .map(|q| Question::english_only(q))
+                .collect()
+        });
+        check_questions(&questions)?;
+        let required = settings.security_questions_required.unwrap_or(3);
+        // Enough questions to pick the required number from (checked against an explicit
+        // allowed-methods list below; by default the type is simply not offered).
+        let enough_questions = required >= 1 && required as usize <= questions.len();
         let data_dir = settings.data_dir.unwrap_or_else(|| PathBuf::from("data"));
         let database_url = settings.database_url.unwrap_or_else(|| {
             format!(
@@ -520,10 +646,31 @@ impl Settings {
                     MethodType::parse(n.trim()).ok_or_else(|| ConfigError::UnknownMethod(n.clone()))
                 })
                 .collect::<Result<Vec<_>, _>>()?,
-            // What this server can enrol; offering more would show people choices that
-            // then fail.
-            None => vec![MethodType::Totp, MethodType::SecurityKey],
+            // What this server can enrol: TOTP, security keys and security questions, and
+            // phones and email when something can deliver their codes (the demo's outbox, a
+            // webhook, SMTP for email).
+            None => {
+                let demo = settings.demo.unwrap_or(false);
+                let phone = demo || delivery.webhook_url.is_some();
+                let email = phone || delivery.smtp.is_some();
+                [
+                    (MethodType::Totp, true),
+                    (MethodType::Phone, phone),
+                    (MethodType::SecurityKey, true),
+                    (MethodType::Email, email),
+                    (MethodType::SecurityQuestions, enough_questions),
+                ]
+                .into_iter()
+                .filter_map(|(t, ok)| ok.then_some(t))
+                .collect()
+            }
         };
+        if allowed_methods.contains(&MethodType::SecurityQuestions) && !enough_questions {
+            return Err(ConfigError::Question(
+                format!("{required} required of {}", questions.len()),
+                "security-questions-required must be 1 to the number of questions",
+            ));
+        }
         let base_path = settings.base_path.unwrap_or_else(|| "/api".to_owned());
         if !base_path.starts_with('/') || base_path.ends_with('/') {
             return Err(ConfigError::BasePath(base_path));
@@ -560,6 +707,15 @@ impl Settings {
             timeout: settings.webauthn_timeout.unwrap_or(120),
         };
         let demo = settings.demo.unwrap_or(false);
+        let codes = CodeLimits {
+            ttl: settings.code_ttl.unwrap_or(600),
+            attempts: settings.code_attempts.unwrap_or(5),
+            resend_cooldown: settings.code_resend_cooldown.unwrap_or(30),
+            send_window: settings.code_send_window.unwrap_or(3600),
+            send_limit_user: settings.code_send_limit_user.unwrap_or(10),
+            send_limit_contact: settings.code_send_limit_contact.unwrap_or(5),
+            send_limit_client: settings.code_send_limit_client.unwrap_or(30),
+        };
         // The demo mints its own tokens: it names itself as their issuer and audience.
         let jwt_issuer = settings
             .jwt_issuer
@@ -595,9 +751,8 @@ impl Settings {
             max_authenticators: settings.max_authenticators.unwrap_or(5),
             allow_delete_last_mfa_method: settings.allow_delete_last_mfa_method.unwrap_or(true),
             step_up_window: settings.step_up_window.unwrap_or(600),
-            security_questions: settings
-                .security_questions
-                .unwrap_or_else(|| DEFAULT_QUESTIONS.iter().map(|q| (*q).to_owned()).collect()),
+            security_questions: questions.iter().map(|q| q.english().to_owned()).collect(),
+            questions,
             security_questions_required: settings.security_questions_required.unwrap_or(3),
             rate_limit_user: settings.rate_limit_user.unwrap_or(5),
             rate_limit_client: settings.rate_limit_client.unwrap_or(5),
@@ -635,10 +790,131 @@ impl Settings {
             enrollment_start_limit: settings.enrollment_start_limit.unwrap_or(20),
             limits,
             webauthn,
+            delivery,
+            codes,
         };
         refuse_zeros(&config)?;
         Ok(config)
     }
+}
+
+/// An administrator's security question: an English text (`--security-question TEXT`),
+/// or in the TOML file a table with a text per locale and optionally a stable id:
+/// `security-questions = [{ en = "…", nl = "…" }, "English only"]`. Without an id, the id
+/// is derived from the English text, so reordering the list keeps people's answers.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Question {
+    Text(String),
+    Translated(std::collections::BTreeMap<String, String>),
+}
+
+impl std::str::FromStr for Question {
+    type Err = std::convert::Infallible;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Question::Text(text.to_owned()))
+    }
+}
+
+impl Question {
+    fn english_only(text: &str) -> Question {
+        Question::Text(text.to_owned())
+    }
+
+    pub fn english(&self) -> &str {
+        match self {
+            Question::Text(t) => t,
+            Question::Translated(texts) => texts.get("en").map_or("", String::as_str),
+        }
+    }
+
+    /// The text in `locale` (its language part), else English.
+    pub fn text(&self, locale: &str) -> &str {
+        match self {
+            Question::Text(t) => t,
+            Question::Translated(texts) => texts
+                .get(locale.get(..2).unwrap_or(locale))
+                .map_or_else(|| self.english(), String::as_str),
+        }
+    }
+
+    /// The stable id: the table's `id`, else a hash of the English text.
+    pub fn id(&self) -> String {
+        match self {
+            Question::Translated(texts) if texts.contains_key("id") => texts["id"].clone(),
+            _ => crate::crypto::sha256_hex(self.english())[..12].to_owned(),
+        }
+    }
+}
+
+fn check_questions(questions: &[Question]) -> Result<(), ConfigError> {
+    let mut ids = std::collections::HashSet::new();
+    for q in questions {
+        let name = q.english().to_owned();
+        if name.trim().is_empty() {
+            return Err(ConfigError::Question(name, "needs an English text (en)"));
+        }
+        let id = q.id();
+        if id.is_empty()
+            || id.len() > 64
+            || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(ConfigError::Question(
+                name,
+                "an id has 1 to 64 letters, digits or dashes",
+            ));
+        }
+        if !ids.insert(id) {
+            return Err(ConfigError::Question(name, "is listed twice"));
+        }
+    }
+    Ok(())
+}
+
+/// The delivery settings: SMTP needs a From address, a webhook its key.
+fn delivery_config(settings: &Settings) -> Result<DeliveryConfig, ConfigError> {
+    let webhook_url = settings
+        .delivery_webhook_url
+        .clone()
+        .filter(|u| !u.is_empty());
+    let webhook_secret = settings
+        .delivery_webhook_secret
+        .clone()
+        .filter(|s| !s.is_empty());
+    if webhook_url.is_some() && webhook_secret.is_none() {
+        return Err(ConfigError::WebhookSecret);
+    }
+    let smtp = match settings.smtp_host.clone().filter(|h| !h.is_empty()) {
+        None => None,
+        Some(host) => {
+            let tls = settings.smtp_tls.as_deref().unwrap_or("starttls");
+            let implicit_tls = match tls {
+                "starttls" => false,
+                "tls" => true,
+                other => return Err(ConfigError::SmtpTls(other.to_owned())),
+            };
+            Some(SmtpConfig {
+                host,
+                port: settings
+                    .smtp_port
+                    .unwrap_or(if implicit_tls { 465 } else { 587 }),
+                implicit_tls,
+                username: settings.smtp_username.clone().filter(|u| !u.is_empty()),
+                password: settings.smtp_password.clone().filter(|p| !p.is_empty()),
+                from: settings
+                    .smtp_from
+                    .clone()
+                    .filter(|f| !f.is_empty())
+                    .ok_or(ConfigError::SmtpFrom)?,
+                ca_cert: settings.smtp_ca_cert.clone(),
+            })
+        }
+    };
+    Ok(DeliveryConfig {
+        webhook_url,
+        webhook_secret,
+        smtp,
+    })
 }
 
 /// Settings where 0 would switch a protection (or the product) off without a word.
@@ -735,6 +1011,23 @@ fn refuse_zeros(config: &Config) -> Result<(), ConfigError> {
             config.jwks_refresh.is_zero(),
             "jwks-refresh",
             "every unknown key id would fetch the key set again",
+        ),
+        (
+            config.codes.ttl == 0 || config.codes.attempts == 0,
+            "code-ttl / code-attempts",
+            "no sent code could ever be entered",
+        ),
+        (
+            config.codes.send_window == 0,
+            "code-send-window",
+            "no code sent would be counted, so sends would be unlimited",
+        ),
+        (
+            config.codes.send_limit_user == 0
+                || config.codes.send_limit_contact == 0
+                || config.codes.send_limit_client == 0,
+            "code-send-limit-user / -contact / -client",
+            "no code could ever be sent",
         ),
         (
             config.max_authenticators == 0,

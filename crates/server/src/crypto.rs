@@ -31,6 +31,8 @@ pub enum KeyError {
 pub struct SecretBox {
     cipher: XChaCha20Poly1305,
     key_digest: Zeroizing<[u8; 32]>,
+    /// Keys the HMAC of sent one-time codes (`code_hash`).
+    code_key: Zeroizing<[u8; 32]>,
     key_id: String,
 }
 
@@ -56,6 +58,13 @@ impl SecretBox {
                 .chain_update(b"security-info key id v1")
                 .chain_update(key.as_slice())
                 .finalize()[..8]),
+            code_key: Zeroizing::new(
+                Sha256::new()
+                    .chain_update(b"security-info one-time codes v1")
+                    .chain_update(key.as_slice())
+                    .finalize()
+                    .into(),
+            ),
             key_digest: Zeroizing::new(
                 Sha256::new()
                     .chain_update(b"security-info demo jwt v1")
@@ -72,16 +81,23 @@ impl SecretBox {
         Zeroizing::new(self.key_digest.to_vec())
     }
 
-    /// A hash of `text` keyed with the encryption key (domain-separated by `label`): for
-    /// short secrets stored only hashed (push activation codes), so a copy of the
-    /// database alone does not let anyone try all codes offline.
+    /// A hash of `text` keyed with a key derived from the encryption key, domain-separated
+    /// by `label` (HMAC-SHA256, hex): for short secrets stored only hashed (push activation
+    /// codes, one-time codes), so a copy of the database alone does not let anyone try all
+    /// codes offline (a plain hash of six digits would fall in a million tries).
     pub fn keyed_hash(&self, label: &str, text: &str) -> String {
-        hex(&Sha256::new()
-            .chain_update(label.as_bytes())
-            .chain_update([0u8])
-            .chain_update(self.key_digest.as_slice())
-            .chain_update(text.as_bytes())
-            .finalize())
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.code_key.as_slice())
+            .expect("HMAC accepts a 32-byte key");
+        mac.update(label.as_bytes());
+        mac.update(&[0]);
+        mac.update(text.as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+
+    /// How a sent one-time code is stored: [`Self::keyed_hash`] bound to its challenge.
+    pub fn code_hash(&self, challenge_id: &str, code: &str) -> String {
+        self.keyed_hash(challenge_id, code)
     }
 
     /// A short name of the key (64 bits of a domain-separated hash: names the key in

@@ -44,6 +44,8 @@ pub enum ApiError {
     KeyCloned,
     #[error("rate limited for {0} s")]
     RateLimited(u64),
+    #[error("the code could not be delivered")]
+    DeliveryFailed,
     // Failures of the server itself (500): the cause goes to the log, never to the client.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
@@ -101,6 +103,8 @@ impl ApiError {
                 p.retry_after = Some(*secs);
                 p
             }
+            ApiError::DeliveryFailed => Problem::new(ErrorCode::DeliveryFailed)
+                .with_detail("We couldn't send the code, try again".to_owned()),
             // The cause goes to the log, not to the client.
             ApiError::Database(_)
             | ApiError::Key(_)

@@ -18,9 +18,11 @@ pub mod aaguids;
 pub mod admin;
 pub mod auth;
 pub mod clock;
+pub mod codes;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod inventory;
@@ -29,6 +31,7 @@ pub mod keys;
 pub mod listen;
 pub mod methods;
 pub mod openapi;
+pub mod outbox;
 pub mod password;
 pub mod portal;
 pub mod push;
@@ -123,6 +126,7 @@ fn api_router(config: &Config) -> OpenApiRouter<AppState> {
         router
             .merge(session::router())
             .merge(session_push::router())
+            .merge(outbox::router())
     } else {
         router
     }

@@ -4,6 +4,7 @@
 use crate::auth::{
     ClientAddr, new_session_id, require_csrf, rotate_session, session_cookie, session_cookie_header,
 };
+use crate::codes;
 use crate::crypto::sha256_hex;
 use crate::error::{ApiError, ApiResult, Json};
 use crate::openapi::{ProblemResponse, TAG};
@@ -16,7 +17,7 @@ use crate::webauthn::{self, KeyCeremony, KeyFinishRequest, KeyStartRequest, Purp
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use security_info_core::api::{Session, SignInRequest, VerifyRequest};
+use security_info_core::api::{CodeSent, SendCodeRequest, Session, SignInRequest, VerifyRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(verify))
         .routes(routes!(key_start))
         .routes(routes!(key_finish))
+        .routes(routes!(send_code))
 }
 
 fn session_answer(user: &UserRow, rows: &[MethodRow], authenticated: bool) -> Session {
@@ -323,4 +325,33 @@ async fn key_finish(
         Json(session_answer(&user, &rows, true)),
     )
         .into_response())
+}
+
+/// Sends a code to one of the signing-in person's phones for the second factor (after the
+/// password, before `POST /session/verify`). Errors: 400 not a phone or not that way, or
+/// signed in already; 401 no session; 403 `csrf`; 404 no such method; 429 within the
+/// resend cool-down or beyond the send limits; 503 `delivery-failed`.
+#[utoipa::path(post, path = "/session/code", tag = TAG,
+    request_body = SendCodeRequest,
+    responses(
+        (status = 200, body = CodeSent),
+        (status = 400, response = ProblemResponse),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 429, response = ProblemResponse),
+        (status = 503, response = ProblemResponse),
+    ))]
+async fn send_code(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    method: Method,
+    headers: HeaderMap,
+    Json(request): Json<SendCodeRequest>,
+) -> ApiResult<Json<CodeSent>> {
+    let now = security_info_core::unix_now();
+    let (_, user) = waiting_session(&state, &method, &headers, now).await?;
+    codes::send_for_method(&state, &user.id, &client, &request, now)
+        .await
+        .map(Json)
 }

@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::crypto::SecretBox;
 use crate::db::Db;
+use crate::delivery::Delivery;
 use crate::jwt::JwtVerifier;
 use crate::keys;
 use security_info_core::api::Policy;
@@ -27,6 +28,8 @@ pub struct AppState {
     pub webauthn: Arc<Webauthn>,
     /// Wake-ups for push waiters (`push_hub`): the database holds the state.
     pub push: Arc<crate::push_hub::Hub>,
+    /// Who delivers one-time codes by text, call and email.
+    pub delivery: Arc<Delivery>,
 }
 
 impl AppState {
@@ -65,8 +68,10 @@ impl AppState {
             usize::try_from(config.password_hash_concurrency).unwrap_or(1),
         ));
         let webauthn = Arc::new(relying_party(&config)?);
+        let delivery = Arc::new(Delivery::from_config(&config)?);
         Ok(AppState {
             webauthn,
+            delivery,
             hashing,
             push: Arc::default(),
             db,

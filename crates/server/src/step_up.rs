@@ -2,6 +2,7 @@
 //! allowed for the step-up window.
 
 use crate::auth::{Caller, ClientAddr, rotate_session};
+use crate::codes;
 use crate::error::{ApiResult, Json};
 use crate::openapi::{ProblemResponse, TAG};
 use crate::state::AppState;
@@ -10,7 +11,7 @@ use crate::webauthn::{self, KeyCeremony, KeyFinishRequest, KeyStartRequest, Purp
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use security_info_core::api::{StepUpResponse, VerifyRequest};
+use security_info_core::api::{CodeSent, SendCodeRequest, StepUpResponse, VerifyRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -19,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(step_up))
         .routes(routes!(key_start))
         .routes(routes!(key_finish))
+        .routes(routes!(step_up_code))
 }
 
 /// Proves the caller's identity again with a code; sensitive changes are then allowed
@@ -132,4 +134,32 @@ async fn key_finish(
     tx.commit().await?;
     let set_cookie = cookie.map(|c| [(header::SET_COOKIE, c)]);
     Ok((set_cookie, Json(StepUpResponse { fresh_until })).into_response())
+}
+
+/// Sends a code to one of the caller's phones (by `text` or `call`) for a step-up; the
+/// step-up then takes it like any code. Errors: 400 not a phone or not that way; 403
+/// `csrf`; 404 no such method; 429 within the resend cool-down or beyond the send
+/// limits; 503 `delivery-failed`.
+#[utoipa::path(post, path = "/me/step-up/code", tag = TAG,
+    request_body = SendCodeRequest,
+    responses(
+        (status = 200, body = CodeSent),
+        (status = 400, response = ProblemResponse),
+        (status = 401, response = ProblemResponse),
+        (status = 403, response = ProblemResponse),
+        (status = 404, response = ProblemResponse),
+        (status = 429, response = ProblemResponse),
+        (status = 503, response = ProblemResponse),
+    ),
+    security(("bearer" = []), ("cookie" = [])))]
+async fn step_up_code(
+    State(state): State<AppState>,
+    caller: Caller,
+    client: ClientAddr,
+    Json(request): Json<SendCodeRequest>,
+) -> ApiResult<Json<CodeSent>> {
+    let now = security_info_core::unix_now();
+    codes::send_for_method(&state, &caller.user.id, &client, &request, now)
+        .await
+        .map(Json)
 }

@@ -4,7 +4,10 @@
 use crate::db::Db;
 use crate::error::{ApiError, ApiResult};
 use security_info_core::api::{DefaultMethod, Method};
-use security_info_core::methods::{DefaultMode, MethodSource, MethodType, mask_serial};
+use security_info_core::methods::{
+    DefaultMode, MethodSource, MethodType, PhoneKind, mask_email, mask_serial,
+};
+use security_info_core::phone::mask_phone;
 use security_info_core::totp::{Algorithm, TotpParams};
 use sqlx::AnyConnection;
 
@@ -57,6 +60,12 @@ pub struct MethodRow {
     pub token_serial: Option<String>,
     /// A security key's model, when its AAGUID is a known one (shown as the detail).
     pub key_model: Option<String>,
+    /// A phone's E.164 number or an email address: where its codes go.
+    pub contact: Option<String>,
+    /// `mobile` or `office`, for phones.
+    pub phone_kind: Option<String>,
+    /// An office phone's extension.
+    pub phone_extension: Option<String>,
 }
 
 impl MethodRow {
@@ -69,18 +78,35 @@ impl MethodRow {
         secret_aad(&self.user_id, &self.id)
     }
 
-    pub fn to_api(&self) -> Option<Method> {
-        let kind = self.kind()?;
-        Some(Method {
-            id: self.id.clone(),
-            method_type: kind,
-            name: self.name.clone(),
-            detail: self
+    /// A phone's kind (mobile or office).
+    pub fn phone(&self) -> Option<PhoneKind> {
+        let kind = self.phone_kind.as_deref()?;
+        PhoneKind::ALL.into_iter().find(|k| k.as_str() == kind)
+    }
+
+    /// What the list shows of the method: a masked serial, number or address, or a
+    /// security key's model.
+    fn masked_detail(&self, kind: MethodType) -> Option<String> {
+        match kind {
+            MethodType::Phone => self.contact.as_deref().map(mask_phone),
+            MethodType::Email => self.contact.as_deref().map(mask_email),
+            _ => self
                 .token_serial
                 .as_deref()
                 .map(mask_serial)
                 .or_else(|| self.key_model.clone()),
-            phone_kind: None,
+        }
+    }
+
+    pub fn to_api(&self) -> Option<Method> {
+        let kind = self.kind()?;
+        let phone = (kind == MethodType::Phone).then(|| self.phone()).flatten();
+        Some(Method {
+            id: self.id.clone(),
+            method_type: kind,
+            name: self.name.clone(),
+            detail: self.masked_detail(kind),
+            phone_kind: phone,
             source: (kind == MethodType::Totp).then_some(if self.token_serial.is_some() {
                 MethodSource::Hardware
             } else {
@@ -91,7 +117,7 @@ impl MethodRow {
                 .and_then(|d| u8::try_from(d).ok())
                 .filter(|d| Some(*d) != kind.code_digits()),
             usable_for: kind.usable_for().to_vec(),
-            default_modes: kind.default_modes(None).to_vec(),
+            default_modes: kind.default_modes(phone).to_vec(),
             created_at: self.created_ms / 1000,
             last_used_at: self.last_used_at,
         })
@@ -130,7 +156,8 @@ pub fn secret_aad(user_id: &str, method_id: &str) -> String {
 const USER_COLUMNS: &str =
     "id, subject, account_name, password_hash, default_method_id, default_mode";
 const METHOD_COLUMNS: &str = "id, user_id, method_type, name, secret_enc, created_ms, \
-     last_used_at, last_step, totp_algorithm, totp_digits, totp_period, token_serial, key_model";
+     last_used_at, last_step, totp_algorithm, totp_digits, totp_period, token_serial, key_model, \
+     contact, phone_kind, phone_extension";
 
 pub async fn user_by_subject(
     conn: &mut AnyConnection,
@@ -301,6 +328,16 @@ pub async fn claim_step(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Records when a method was last used (a sent code's step-up or sign-in).
+pub async fn mark_used(conn: &mut AnyConnection, method_id: &str, now: u64) -> ApiResult<()> {
+    sqlx::query("UPDATE methods SET last_used_at = $1 WHERE id = $2")
+        .bind(db_time(now))
+        .bind(method_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 // ---- rate limiting -----------------------------------------------------------------
@@ -490,8 +527,9 @@ pub async fn consume_enrollment(
 pub async fn insert_method(conn: &mut AnyConnection, row: &MethodRow) -> ApiResult<()> {
     sqlx::query(
         "INSERT INTO methods (id, user_id, method_type, name, secret_enc, created_ms, last_step, \
-         totp_algorithm, totp_digits, totp_period, token_serial, key_model) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         totp_algorithm, totp_digits, totp_period, token_serial, key_model, contact, phone_kind, \
+         phone_extension) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(&row.id)
     .bind(&row.user_id)
@@ -505,9 +543,35 @@ pub async fn insert_method(conn: &mut AnyConnection, row: &MethodRow) -> ApiResu
     .bind(row.totp_period)
     .bind(&row.token_serial)
     .bind(&row.key_model)
+    .bind(&row.contact)
+    .bind(&row.phone_kind)
+    .bind(&row.phone_extension)
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// "Change": a verified new number or address replaces the method's old one.
+pub async fn replace_contact(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    method_id: &str,
+    contact: &str,
+    phone_kind: Option<&str>,
+    extension: Option<&str>,
+) -> ApiResult<bool> {
+    let done = sqlx::query(
+        "UPDATE methods SET contact = $1, phone_kind = $2, phone_extension = $3 \
+         WHERE id = $4 AND user_id = $5",
+    )
+    .bind(contact)
+    .bind(phone_kind)
+    .bind(extension)
+    .bind(method_id)
+    .bind(user_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn delete_method(
@@ -537,6 +601,7 @@ pub async fn reset_user(conn: &mut AnyConnection, user_id: &str) -> ApiResult<()
         "DELETE FROM push_challenges WHERE user_id = $1",
         "DELETE FROM push_devices WHERE user_id = $1",
         "DELETE FROM push_activations WHERE user_id = $1",
+        "DELETE FROM code_challenges WHERE user_id = $1",
         "DELETE FROM sessions WHERE user_id = $1",
         "UPDATE users SET default_method_id = NULL, default_mode = NULL WHERE id = $1",
     ] {
@@ -1162,5 +1227,259 @@ pub async fn take_ceremony(
     .bind(holder)
     .bind(purpose)
     .fetch_optional(conn)
+    .await?)
+}
+
+// ---- one-time codes sent by text, call or email -----------------------------------------
+
+/// An open one-time code: where it went, for what, and its HMAC.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChallengeRow {
+    pub id: String,
+    pub user_id: String,
+    pub purpose: String,
+    pub method_type: String,
+    pub method_id: Option<String>,
+    pub channel: String,
+    pub contact: String,
+    pub phone_kind: Option<String>,
+    pub phone_extension: Option<String>,
+    pub locale: String,
+    pub code_hash: String,
+    pub expires_at: i64,
+    pub attempts: i64,
+    pub sent_at: i64,
+}
+
+const CHALLENGE_COLUMNS: &str = "id, user_id, purpose, method_type, method_id, channel, contact, \
+     phone_kind, phone_extension, locale, code_hash, expires_at, attempts, sent_at";
+
+/// Stores a new challenge, first dropping the user's expired ones and the open one for
+/// the same purpose and method (a new code replaces the one before).
+pub async fn insert_challenge(
+    conn: &mut AnyConnection,
+    row: &ChallengeRow,
+    now: u64,
+) -> ApiResult<()> {
+    sqlx::query("DELETE FROM code_challenges WHERE user_id = $1 AND expires_at <= $2")
+        .bind(&row.user_id)
+        .bind(db_time(now))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "DELETE FROM code_challenges WHERE user_id = $1 AND purpose = $2 AND method_type = $3 \
+         AND COALESCE(method_id, '') = COALESCE($4, '')",
+    )
+    .bind(&row.user_id)
+    .bind(&row.purpose)
+    .bind(&row.method_type)
+    .bind(&row.method_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "INSERT INTO code_challenges ({CHALLENGE_COLUMNS}) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    ))
+    .bind(&row.id)
+    .bind(&row.user_id)
+    .bind(&row.purpose)
+    .bind(&row.method_type)
+    .bind(&row.method_id)
+    .bind(&row.channel)
+    .bind(&row.contact)
+    .bind(&row.phone_kind)
+    .bind(&row.phone_extension)
+    .bind(&row.locale)
+    .bind(&row.code_hash)
+    .bind(row.expires_at)
+    .bind(row.attempts)
+    .bind(row.sent_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One of the user's challenges; another user's is simply not found.
+pub async fn challenge(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    id: &str,
+) -> ApiResult<ChallengeRow> {
+    sqlx::query_as::<_, ChallengeRow>(&format!(
+        "SELECT {CHALLENGE_COLUMNS} FROM code_challenges WHERE id = $1 AND user_id = $2"
+    ))
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(ApiError::NotFound)
+}
+
+/// The open verification code for one of the user's methods (step-up, sign-in).
+pub async fn challenge_for_method(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    method_id: &str,
+) -> ApiResult<Option<ChallengeRow>> {
+    Ok(sqlx::query_as::<_, ChallengeRow>(&format!(
+        "SELECT {CHALLENGE_COLUMNS} FROM code_challenges \
+         WHERE user_id = $1 AND method_id = $2 AND purpose = 'verify'"
+    ))
+    .bind(user_id)
+    .bind(method_id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// A new code for a challenge ("Resend"): false when another resend changed it since it
+/// was read (`sent_at` is the version).
+pub async fn renew_challenge(
+    conn: &mut AnyConnection,
+    id: &str,
+    seen_sent_at: i64,
+    code_hash: &str,
+    channel: &str,
+    expires_at: i64,
+    sent_at: i64,
+) -> ApiResult<bool> {
+    let done = sqlx::query(
+        "UPDATE code_challenges SET code_hash = $1, channel = $2, expires_at = $3, sent_at = $4, \
+         attempts = 0 WHERE id = $5 AND sent_at = $6",
+    )
+    .bind(code_hash)
+    .bind(channel)
+    .bind(expires_at)
+    .bind(sent_at)
+    .bind(id)
+    .bind(seen_sent_at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Puts back the send time of a resend that could not be delivered, so the person may
+/// try again at once.
+pub async fn restore_sent_at(
+    conn: &mut AnyConnection,
+    id: &str,
+    failed_sent_at: i64,
+    sent_at: i64,
+) -> ApiResult<()> {
+    sqlx::query("UPDATE code_challenges SET sent_at = $1 WHERE id = $2 AND sent_at = $3")
+        .bind(sent_at)
+        .bind(id)
+        .bind(failed_sent_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Counts one try of the challenge's code; false when it has no tries left (the
+/// conditional update decides, across instances).
+pub async fn count_code_try(conn: &mut AnyConnection, id: &str, max: u32) -> ApiResult<bool> {
+    let done = sqlx::query(
+        "UPDATE code_challenges SET attempts = attempts + 1 WHERE id = $1 AND attempts < $2",
+    )
+    .bind(id)
+    .bind(i64::from(max))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Uses the challenge up; false when another request already did.
+pub async fn consume_challenge(conn: &mut AnyConnection, id: &str) -> ApiResult<bool> {
+    let done = sqlx::query("DELETE FROM code_challenges WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete_challenge(conn: &mut AnyConnection, id: &str) -> ApiResult<()> {
+    consume_challenge(conn, id).await.map(|_| ())
+}
+
+// ---- the demo's outbox -----------------------------------------------------------------
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub id: String,
+    pub user_id: Option<String>,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub body: String,
+    pub created_ms: i64,
+}
+
+pub async fn insert_outbox(conn: &mut AnyConnection, row: &OutboxRow) -> ApiResult<()> {
+    sqlx::query(
+        "INSERT INTO outbox (id, user_id, kind, recipient, subject, body, created_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&row.id)
+    .bind(&row.user_id)
+    .bind(&row.kind)
+    .bind(&row.recipient)
+    .bind(&row.subject)
+    .bind(&row.body)
+    .bind(row.created_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The user's newest messages, newest first.
+pub async fn outbox_of(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    limit: i64,
+) -> ApiResult<Vec<OutboxRow>> {
+    Ok(sqlx::query_as::<_, OutboxRow>(
+        "SELECT id, user_id, kind, recipient, subject, body, created_ms FROM outbox \
+         WHERE user_id = $1 ORDER BY created_ms DESC, id LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+// ---- security answers ------------------------------------------------------------------
+
+/// Replaces the method's answers (argon2 hashes) with `answers` (question id, hash).
+pub async fn set_answers(
+    conn: &mut AnyConnection,
+    method_id: &str,
+    answers: &[(String, String)],
+) -> ApiResult<()> {
+    sqlx::query("DELETE FROM security_answers WHERE method_id = $1")
+        .bind(method_id)
+        .execute(&mut *conn)
+        .await?;
+    for (question_id, hash) in answers {
+        sqlx::query(
+            "INSERT INTO security_answers (method_id, question_id, answer_hash) VALUES ($1, $2, $3)",
+        )
+        .bind(method_id)
+        .bind(question_id)
+        .bind(hash)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The method's (question id, answer hash) pairs.
+pub async fn answers_of(
+    conn: &mut AnyConnection,
+    method_id: &str,
+) -> ApiResult<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT question_id, answer_hash FROM security_answers WHERE method_id = $1 ORDER BY question_id",
+    )
+    .bind(method_id)
+    .fetch_all(conn)
     .await?)
 }

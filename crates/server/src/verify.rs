@@ -2,6 +2,7 @@
 //! (enrolment, step-up, the demo's second factor).
 
 use crate::auth::ClientAddr;
+use crate::codes;
 use crate::db::Tx;
 use crate::error::{ApiError, ApiResult};
 use crate::rules::check_id;
@@ -103,6 +104,18 @@ pub async fn step_up(
     let mut conn = state.db.pool.acquire().await?;
     let method = store::method_of(&mut conn, user_id, &request.method_id).await?;
     drop(conn);
+    if method.kind() == Some(MethodType::Phone) {
+        return sent_code_step_up(
+            state,
+            user_id,
+            holder,
+            client,
+            &method.id,
+            &request.code,
+            now,
+        )
+        .await;
+    }
     if !method.kind().is_some_and(MethodType::verifiable_by_code) {
         return Err(ApiError::Validation(
             "this method cannot verify sign-ins".into(),
@@ -123,6 +136,35 @@ pub async fn step_up(
     if !store::claim_step(&mut tx, &method.id, step, now).await? {
         return Err(ApiError::CodeReused);
     }
+    let fresh_until = store::db_time(now) + i64::from(state.config.step_up_window);
+    store::make_fresh(&mut tx, holder, fresh_until, now).await?;
+    Ok((tx, fresh_until))
+}
+
+/// A step-up with the code sent to a phone (`POST /me/step-up/code`): checked under the
+/// per-code tries and the rate limits, then used up in the returned transaction.
+async fn sent_code_step_up(
+    state: &AppState,
+    user_id: &str,
+    holder: &str,
+    client: &ClientAddr,
+    method_id: &str,
+    code: &str,
+    now: u64,
+) -> ApiResult<(Tx, i64)> {
+    let mut conn = state.db.pool.acquire().await?;
+    let challenge = store::challenge_for_method(&mut conn, user_id, method_id)
+        .await?
+        .ok_or_else(|| ApiError::InvalidCode(Some("send a code to the phone first".into())))?;
+    drop(conn);
+    codes::check(state, &challenge, client, code, now).await?;
+    let mut tx = state.db.begin_write().await?;
+    store::lock_user(&mut tx, user_id).await?;
+    store::method_of(&mut tx, user_id, method_id).await?;
+    if !store::consume_challenge(&mut tx, &challenge.id).await? {
+        return Err(ApiError::CodeReused);
+    }
+    store::mark_used(&mut tx, method_id, now).await?;
     let fresh_until = store::db_time(now) + i64::from(state.config.step_up_window);
     store::make_fresh(&mut tx, holder, fresh_until, now).await?;
     Ok((tx, fresh_until))

@@ -68,9 +68,10 @@ async fn security_info_of_a_fresh_user() {
         info["stepUp"],
         json!({"required": false, "freshUntil": null})
     );
+    // Without a sender for codes, phones and email are not offered.
     assert_eq!(
         info["policy"]["allowedMethods"],
-        json!(["totp", "security_key"])
+        json!(["totp", "security_key", "security_questions"])
     );
     assert_eq!(
         info["policy"]["authenticatorName"],
@@ -464,6 +465,8 @@ async fn policy_refusals() {
     let db = TestDb::new().await;
     let srv = App::start_with(&db, |s| {
         s.allowed_methods = Some(vec!["phone".into(), "email".into()]);
+        // Codes for phones and email need a sender: the demo's outbox.
+        s.demo = Some(true);
     })
     .await;
     let t = token(&user("lea"));
@@ -654,6 +657,16 @@ async fn openapi_document_lists_every_route() {
         ("get", "/api/session/push/{id}"),
         ("get", "/api/session/push/{id}/events"),
         ("post", "/api/session/verify-push"),
+        ("post", "/api/me/methods/phone/start"),
+        ("post", "/api/me/methods/phone"),
+        ("post", "/api/me/methods/email/start"),
+        ("post", "/api/me/methods/email"),
+        ("post", "/api/me/codes/resend"),
+        ("post", "/api/me/step-up/code"),
+        ("post", "/api/session/code"),
+        ("get", "/api/demo/outbox"),
+        ("get", "/api/me/security-questions"),
+        ("post", "/api/me/methods/security-questions"),
     ];
     for (method, path) in expected {
         assert!(

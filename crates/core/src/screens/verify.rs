@@ -137,11 +137,13 @@ mod tests {
             typed_code(&i.methods[0], "12345"),
             Some(Err(CodeRefusal::Malformed { digits: 6 }))
         );
+        // A phone's code is sent to it; it is typed the same way.
         assert_eq!(
-            typed_code(&i.methods[1], "123456"),
-            None,
-            "no phone codes in this build"
+            typed_code(&i.methods[1], "123-456"),
+            Some(Ok("123456".into()))
         );
+        let email = info(&[Email]);
+        assert_eq!(typed_code(&email.methods[0], "123456"), None);
         let token = Method {
             code_digits: Some(8),
             ..i.methods[0].clone()

@@ -128,6 +128,9 @@ async fn activate(
         totp_period: Some(i64::from(params.period)),
         token_serial: Some(token.serial.clone()),
         key_model: None,
+        contact: None,
+        phone_kind: None,
+        phone_extension: None,
     };
     let method = rules::insert_added(&mut tx, &user, &existing, &row).await?;
     tx.commit().await?;

@@ -4,9 +4,12 @@
 //! too; a new type adds e.g. `phone.rs` the same way), merged here. Submodules use only
 //! the layers below, never this module.
 
+pub mod email;
 pub mod hardware;
+pub mod phone;
 pub mod push;
 pub mod security_key;
+pub mod security_questions;
 pub mod totp;
 
 use crate::auth::Caller;
@@ -33,6 +36,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(hardware::router())
         .merge(security_key::router())
         .merge(push::router())
+        .merge(phone::router())
+        .merge(email::router())
+        .merge(security_questions::router())
 }
 
 /// The caller's methods, default, policy and step-up state.

@@ -386,6 +386,9 @@ async fn push_finish(
         totp_period: None,
         token_serial: None,
         key_model: None,
+        contact: None,
+        phone_kind: None,
+        phone_extension: None,
     };
     let method = rules::insert_added(&mut tx, &user, &existing, &row).await?;
     push_store::activate_device(&mut tx, &device.id).await?;

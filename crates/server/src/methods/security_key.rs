@@ -255,6 +255,9 @@ async fn key_finish(
         totp_period: None,
         token_serial: None,
         key_model: model.map(str::to_owned),
+        contact: None,
+        phone_kind: None,
+        phone_extension: None,
     };
     let method = rules::insert_added(&mut tx, &user, &existing, &row).await?;
     let key = KeyRow {

@@ -183,6 +183,9 @@ async fn totp_finish(
         totp_period: None,
         token_serial: None,
         key_model: None,
+        contact: None,
+        phone_kind: None,
+        phone_extension: None,
     };
     let method = rules::insert_added(&mut tx, &user, &existing, &row).await?;
     tx.commit().await?;
