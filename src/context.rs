@@ -252,7 +252,6 @@ pub fn provide_security_info(config: Config) -> Ctx {
     let ctx = Ctx::new(config, i18n.clone());
     provide_context(i18n);
     provide_context(ctx.clone());
-    crate::chunk::provide_registry();
     ctx
 }
 

@@ -141,7 +141,8 @@ fn register(preload: Preload) {
 }
 
 /// Makes the chunks of the dialogs created below this point known to
-/// [`after_first_paint`].
+/// [`after_first_paint`] (the page does this; a host composing its own page from the
+/// dialogs gets no idle prefetch).
 pub fn provide_registry() {
     provide_context(Registry::default());
 }

@@ -33,6 +33,7 @@ pub fn SecurityInfo(
     config: Config,
 ) -> impl IntoView {
     let ctx = provide_security_info(config);
+    crate::chunk::provide_registry();
     let i18n = ctx.i18n.clone();
     let notice = RwSignal::new(Named::default());
     let action_error = RwSignal::new(None::<String>);

@@ -565,7 +565,13 @@ async fn types_the_policy_does_not_allow_are_refused() {
     let srv = App::start_with(&db, |s| s.demo = Some(true)).await;
     assert_eq!(
         srv.security_info(&t).await["policy"]["allowedMethods"],
-        json!(["totp", "phone", "email", "security_questions"])
+        json!([
+            "totp",
+            "phone",
+            "security_key",
+            "email",
+            "security_questions"
+        ])
     );
 }
 
