@@ -113,28 +113,56 @@ impl Client {
         decode(answer)
     }
 
-    /// `fetch` straight through web-sys (gloo-net's builder cost more code than it saved),
-    /// or the host's [`Transport`].
-    async fn fetch(
+    /// Reads the server-sent events at `path` (GET) through `fetch`, so bearer tokens
+    /// work (`EventSource` cannot send `Authorization`), and calls `on_data` with each
+    /// event's data until the server ends the stream. `Err` when it cannot be read: a
+    /// host transport (which answers whole requests only), an error status, a dropped
+    /// connection; the caller then polls instead.
+    pub(crate) async fn events(
+        &self,
+        path: &str,
+        mut on_data: impl FnMut(&str),
+    ) -> Result<(), ClientError> {
+        if self.transport.is_some() {
+            return Err(ClientError::Network(
+                "a host transport cannot stream".into(),
+            ));
+        }
+        let init = self.init("GET", None, "text/event-stream").await?;
+        // No timeout: the stream stays open for as long as the server has news.
+        let response = browser_fetch(&format!("{}{path}", self.base_url), &init).await?;
+        let reader: web_sys::ReadableStreamDefaultReader = match response.body() {
+            Some(body) if response.status() == 200 => body.get_reader().unchecked_into(),
+            _ => return Err(ClientError::Status(response.status())),
+        };
+        let mut buffer = Vec::new();
+        loop {
+            let chunk = JsFuture::from(reader.read()).await.map_err(js_error)?;
+            if json::get(&chunk, "done").ok().and_then(|d| d.as_bool()) != Some(false) {
+                return Ok(());
+            }
+            let bytes = json::get(&chunk, "value").map_err(ClientError::Decode)?;
+            buffer.extend(js_sys::Uint8Array::new(&bytes).to_vec());
+            for event in security_info_core::sse::drain_events(&mut buffer) {
+                on_data(&event);
+            }
+        }
+    }
+
+    /// The request's method, headers (`accept`, the host's, CSRF or the bearer token) and
+    /// body.
+    async fn init(
         &self,
         method: &str,
-        path: &str,
         body: Option<&str>,
-    ) -> Result<Answer, ClientError> {
-        let early = (method == "GET" && path == SECURITY_INFO_PATH)
-            .then(|| self.first_answer.take())
-            .flatten();
-        if let Some(promise) = early
-            && let Some(answer) = first_answer(promise).await
-        {
-            return Ok(answer);
-        }
+        accept: &str,
+    ) -> Result<RequestInit, ClientError> {
         let init = RequestInit::new();
         init.set_method(method);
         let headers = Headers::new().map_err(js_error)?;
         // A header name the browser refuses (from the host's `headers`) fails the call.
         let set = |name: &str, value: &str| headers.set(name, value).map_err(js_error);
-        set("accept", "application/json, application/problem+json")?;
+        set("accept", accept)?;
         for (name, value) in &self.headers {
             set(name, value)?;
         }
@@ -153,6 +181,29 @@ impl Client {
             set("content-type", "application/json")?;
             init.set_body(&JsValue::from_str(json));
         }
+        init.set_headers(&headers);
+        Ok(init)
+    }
+
+    /// `fetch` straight through web-sys (gloo-net's builder cost more code than it saved),
+    /// or the host's [`Transport`].
+    async fn fetch(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<Answer, ClientError> {
+        let early = (method == "GET" && path == SECURITY_INFO_PATH)
+            .then(|| self.first_answer.take())
+            .flatten();
+        if let Some(promise) = early
+            && let Some(answer) = first_answer(promise).await
+        {
+            return Ok(answer);
+        }
+        let init = self
+            .init(method, body, "application/json, application/problem+json")
+            .await?;
         let url = format!("{}{path}", self.base_url);
         if let Some(transport) = &self.transport {
             return transport(Outgoing {
@@ -162,15 +213,10 @@ impl Client {
             })
             .await;
         }
-        init.set_headers(&headers);
         init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
             self.timeout_ms,
         )));
-        let response: Response =
-            JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(&url, &init))
-                .await
-                .map_err(js_error)?
-                .unchecked_into();
+        let response = browser_fetch(&url, &init).await?;
         let text = JsFuture::from(response.text().map_err(js_error)?)
             .await
             .map_err(js_error)?
@@ -272,6 +318,16 @@ impl Call {
 
     /// Push: a notification's state, waiting up to `wait` seconds while it is pending
     /// (long-poll; `session`: the demo sign-in's, else the caller's).
+    /// The path of a challenge's event stream (`Client::events`).
+    pub fn push_events_path(id: &str, session: bool) -> String {
+        let area = if session {
+            "/session/push"
+        } else {
+            "/me/push/challenges"
+        };
+        format!("{area}/{}/events", js_sys::encode_uri_component(id))
+    }
+
     pub fn push_wait(id: &str, wait: u32, session: bool) -> Self {
         let area = if session {
             "/session/push"
@@ -400,6 +456,15 @@ impl KeyCeremony {
 }
 
 /// A rejected `fetch` (or a refused request): the abort signal's timeout, or no answer.
+async fn browser_fetch(url: &str, init: &RequestInit) -> Result<Response, ClientError> {
+    Ok(
+        JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(url, init))
+            .await
+            .map_err(js_error)?
+            .unchecked_into(),
+    )
+}
+
 fn js_error(error: JsValue) -> ClientError {
     match error.dyn_into::<js_sys::Error>() {
         Ok(e) if e.name() == "TimeoutError" || e.name() == "AbortError" => ClientError::Timeout,

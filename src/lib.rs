@@ -19,6 +19,7 @@ pub mod i18n;
 mod json;
 pub mod methods;
 pub mod push_status;
+pub mod push_wait;
 pub mod qr_panel;
 pub mod security_info;
 pub mod testids;

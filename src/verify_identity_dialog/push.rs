@@ -1,6 +1,5 @@
 //! "Verify your identity" by push notification: sent at once when the way is a push
-//! authenticator's notification, waited for (long-poll, again while pending; back-off
-//! after a failed request), then used as the step-up or the demo sign-in's second
+//! authenticator's notification, waited for ([`crate::push_wait`]), then used as the step-up or the demo sign-in's second
 //! factor.
 
 use crate::client::Call;
@@ -8,11 +7,7 @@ use crate::context::{Change, Reply, Request, use_ctx};
 use leptos::prelude::*;
 use security_info_core::push::PushChallenge;
 use security_info_core::screens::wizard::TryIt;
-use std::time::Duration;
 use wasm_bindgen::JsValue;
-
-/// Seconds the server holds a wait open (under the client's 15 s timeout).
-const WAIT_SECS: u32 = 10;
 
 /// The notification of the dialog and its requests.
 #[derive(Clone, Copy)]
@@ -43,11 +38,12 @@ impl VerifyPush {
             }
             _ => state.set(TryIt::Expired),
         });
-        let failures = RwSignal::new(0u32);
-        let ready = RwSignal::new(true);
-        let wait = ctx.request(error, move |reply: Reply<PushChallenge>| match reply {
-            Reply::Done(c) => {
-                failures.set(0);
+        crate::push_wait::watch(
+            Signal::derive(move || challenge.with(|c| c.as_ref().map(|c| c.id.clone()))),
+            Signal::derive(move || state.get().is_waiting()),
+            session,
+            error,
+            Callback::new(move |c: PushChallenge| {
                 let now = TryIt::of(c.state);
                 state.set(now);
                 if now == TryIt::Approved {
@@ -56,29 +52,8 @@ impl VerifyPush {
                     });
                 }
                 challenge.set(Some(c));
-            }
-            _ => {
-                let n = failures.get_untracked().min(5);
-                failures.set(n + 1);
-                ready.set(false);
-                set_timeout(
-                    move || {
-                        let _ = ready.try_set(true);
-                    },
-                    Duration::from_secs((1u64 << n).min(30)),
-                );
-            }
-        });
-        let wait_pending = wait.pending();
-        Effect::new(move |_| {
-            if state.get().is_waiting()
-                && ready.get()
-                && !wait_pending.get()
-                && let Some(id) = challenge.with_untracked(|c| c.as_ref().map(|c| c.id.clone()))
-            {
-                wait.send(Change::new(Call::push_wait(&id, WAIT_SECS, session)).without_step_up());
-            }
-        });
+            }),
+        );
         VerifyPush {
             state,
             challenge,

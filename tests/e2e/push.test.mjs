@@ -55,8 +55,20 @@ async function numberShown(wizard) {
   return (await number.textContent()).trim();
 }
 
+/** The page's push waits: event streams read with fetch, and long-polls. */
+function recordWaits(page) {
+  const waits = { streams: [], polls: [] };
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname + new URL(r.url()).search;
+    if (/\/push\/(challenges\/)?[^/?]+\/events$/.test(path)) waits.streams.push(path);
+    if (/\/push\/(challenges\/)?[^/?]+\?wait=/.test(path)) waits.polls.push(path);
+  });
+  return waits;
+}
+
 test("push: activate the CLI, approve with the number, listed as default", async () => {
   const page = await demo.browser.context.newPage();
+  const waits = recordWaits(page);
   const dir = mkdtempSync(join(tmpdir(), "si-e2e-device-"));
   const state = join(dir, "state.json");
   try {
@@ -123,6 +135,11 @@ test("push: activate the CLI, approve with the number, listed as default", async
     await page.locator(byId("security-info")).waitFor();
     await waitForCount(rows(page), 1);
     assert.deepEqual(demo.browser.context.problems, []);
+    // The browser waited on the event streams (the wizard's test, two sign-ins), read
+    // with fetch; none ended early, so nothing fell back to long-polling.
+    assert.ok(waits.streams.some((p) => p.startsWith("/api/me/push/challenges/")), waits.streams.join(" "));
+    assert.ok(waits.streams.some((p) => p.startsWith("/api/session/push/")), waits.streams.join(" "));
+    assert.deepEqual(waits.polls, []);
     await page.click(byId("sign-out"));
     await page.locator(byId("sign-in-username")).waitFor();
   } finally {
@@ -133,6 +150,9 @@ test("push: activate the CLI, approve with the number, listed as default", async
 
 test("push: a wrong number and a denial say so, and the notification can be resent", async () => {
   const page = await demo.browser.context.newPage();
+  // This page cannot read event streams (as behind a buffering proxy): it long-polls.
+  const waits = recordWaits(page);
+  await page.route(/\/events$/, (route) => route.abort("failed"));
   const dir = mkdtempSync(join(tmpdir(), "si-e2e-device-"));
   const state = join(dir, "state.json");
   try {
@@ -161,8 +181,10 @@ test("push: a wrong number and a denial say so, and the notification can be rese
     await wizard.locator(byId("wizard-next")).click();
     await wizard.locator(byId("wizard-done")).click();
     await waitForCount(rows(page), 1);
-    const problems = demo.browser.context.problems.filter((p) => !/device\/|push\/challenges|authenticator-push\/test/.test(p));
+    // The blocked streams are logged as failed loads; the long-polls carried the answers.
+    const problems = demo.browser.context.problems.filter((p) => !/device\/|push\/challenges|authenticator-push\/test|net::ERR_FAILED/.test(p));
     assert.deepEqual(problems, []);
+    assert.ok(waits.polls.length > 0, "long-polled when the stream could not be read");
   } finally {
     await page.close();
     rmSync(dir, { recursive: true, force: true });

@@ -17,6 +17,7 @@ pub mod push;
 pub mod qr;
 pub mod screens;
 mod secret;
+pub mod sse;
 pub mod totp;
 
 pub use error::CoreError;

@@ -1,6 +1,5 @@
 //! The push path's requests: open the enrolment, send the test notification, wait for
-//! its answer (long-poll, again after each answer while it is pending; after a failed
-//! request with back-off), and finish once it is approved. Nothing here decides: the
+//! its answer ([`crate::push_wait`]), and finish once it is approved. Nothing here decides: the
 //! core's `Wizard` says which step and what "Next" does.
 
 use crate::client::Call;
@@ -9,10 +8,6 @@ use leptos::prelude::*;
 use security_info_core::api::Method;
 use security_info_core::push::{PushChallenge, PushStartResponse};
 use security_info_core::screens::wizard::{Step, Wizard};
-use std::time::Duration;
-
-/// Seconds the server holds a wait open (under the client's 15 s timeout).
-const WAIT_SECS: u32 = 10;
 
 /// The push path's state and requests.
 #[derive(Clone, Copy)]
@@ -59,39 +54,19 @@ impl Push {
                 }
             }
         });
-        // Waiting: one long-poll after another while the notification is pending.
-        let failures = RwSignal::new(0u32);
-        let ready = RwSignal::new(true);
-        let wait = ctx.request(error, move |reply: Reply<PushChallenge>| match reply {
-            Reply::Done(c) => {
-                failures.set(0);
+        // Waiting for the answer while the notification is pending.
+        crate::push_wait::watch(
+            Signal::derive(move || challenge.with(|c| c.as_ref().map(|c| c.id.clone()))),
+            Signal::derive(move || {
+                wizard.with(|w| w.step() == Step::TryIt && w.try_it().is_waiting())
+            }),
+            false,
+            error,
+            Callback::new(move |c: PushChallenge| {
                 wizard.update(|w| w.notification_is(c.state));
                 challenge.set(Some(c));
-            }
-            _ => {
-                // Back off: 1, 2, 4 … 30 s before asking again.
-                let n = failures.get_untracked().min(5);
-                failures.set(n + 1);
-                ready.set(false);
-                set_timeout(
-                    move || {
-                        let _ = ready.try_set(true);
-                    },
-                    Duration::from_secs((1u64 << n).min(30)),
-                );
-            }
-        });
-        let wait_pending = wait.pending();
-        Effect::new(move |_| {
-            let waiting = wizard.with(|w| w.step() == Step::TryIt && w.try_it().is_waiting());
-            if waiting
-                && ready.get()
-                && !wait_pending.get()
-                && let Some(id) = challenge.with_untracked(|c| c.as_ref().map(|c| c.id.clone()))
-            {
-                wait.send(Change::new(Call::push_wait(&id, WAIT_SECS, false)).without_step_up());
-            }
-        });
+            }),
+        );
         let (start_p, test_p, finish_p) = (start.pending(), test.pending(), finish.pending());
         Push {
             enrollment,
