@@ -5,8 +5,8 @@ use crate::error::ClientError;
 use crate::json::{self, FromJson};
 use security_info_core::api::{
     CSRF_HEADER, CodeFinishRequest, DefaultMethodResponse, HardwareTokenRequest, Method,
-    PhoneStartRequest, Problem, RenameRequest, ResendRequest, SecurityInfo, Session,
-    SetDefaultRequest, SignInRequest, StepUpResponse, TotpFinishRequest, TotpStartRequest,
+    PhoneStartRequest, Problem, RenameRequest, ResendRequest, SecurityInfo, SendCodeRequest,
+    Session, SetDefaultRequest, SignInRequest, StepUpResponse, TotpFinishRequest, TotpStartRequest,
     TotpStartResponse, VerifyRequest,
 };
 use security_info_core::push::{PushChallengeRequest, PushCompleteRequest, PushTestRequest};
@@ -339,6 +339,17 @@ impl Call {
     /// A new code for an open enrolment challenge (phone or email).
     pub fn code_resend(request: &ResendRequest) -> Self {
         Self::new("POST", "/me/codes/resend", Some(json::encode(request)))
+    }
+
+    /// Sends a code to one of the caller's phones: for a step-up, or (`session`) for
+    /// the demo sign-in's second factor.
+    pub fn send_code(request: &SendCodeRequest, session: bool) -> Self {
+        let path = if session {
+            "/session/code"
+        } else {
+            "/me/step-up/code"
+        };
+        Self::new("POST", path, Some(json::encode(request)))
     }
 
     /// The demo's outbox (demo mode only).

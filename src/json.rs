@@ -14,8 +14,8 @@ use js_sys::{Array, Function, JSON, Object, Reflect};
 use security_info_core::api::{
     CodeFinishRequest, CodeSent, DefaultMethod, DefaultMethodResponse, ErrorCode,
     HardwareTokenRequest, Method, OutboxMessage, PhoneStartRequest, Policy, Problem, RenameRequest,
-    ResendRequest, SecurityInfo, Session, SetDefaultRequest, SignInRequest, StepUp, StepUpResponse,
-    TotpFinishRequest, TotpStartRequest, TotpStartResponse, VerifyRequest,
+    ResendRequest, SecurityInfo, SendCodeRequest, Session, SetDefaultRequest, SignInRequest,
+    StepUp, StepUpResponse, TotpFinishRequest, TotpStartRequest, TotpStartResponse, VerifyRequest,
 };
 use security_info_core::methods::{DefaultMode, MethodSource, MethodType, PhoneKind, Usage};
 use security_info_core::push::{
@@ -516,6 +516,12 @@ mapping!(write CodeFinishRequest {
     name: "name" [skip_none],
 });
 
+mapping!(write SendCodeRequest {
+    method_id: "methodId",
+    mode: "mode",
+    locale: "locale" [skip_none],
+});
+
 mapping!(read OutboxMessage {
     id: "id",
     kind: "kind",
@@ -649,6 +655,11 @@ mod tests {
             challenge_id: "c".into(),
             code: "123456".into(),
             name: Some("n".into()),
+        }));
+        same_fields::<SendCodeRequest>(serde_json::to_value(SendCodeRequest {
+            method_id: "m".into(),
+            mode: DefaultMode::Text,
+            locale: Some("nl".into()),
         }));
         same_fields::<OutboxMessage>(serde_json::to_value(OutboxMessage {
             id: "o".into(),

@@ -199,6 +199,7 @@ messages! {
         "We hebben zojuist een code van {digits} cijfers naar {detail} gestuurd. Voer de code hieronder in.";
     PhoneSentCall "phoneSentCall" => "We're calling {detail} now. Enter the {digits}-digit code you hear.",
         "We bellen nu naar {detail}. Voer de code van {digits} cijfers in die u hoort.";
+    PhoneSendTo "phoneSendTo" => "We'll send a code to {detail}.", "We sturen een code naar {detail}.";
     PhoneResend "phoneResend" => "Resend code", "Code opnieuw verzenden";
     PhoneResendWait "phoneResendWait" => "You can ask for a new code after {seconds} seconds.",
         "U kunt na {seconds} seconden een nieuwe code aanvragen.";
