@@ -11,6 +11,7 @@ use security_info_core::api::{CodeSent, Method, ResendRequest};
 use security_info_core::methods::DefaultMode;
 use security_info_core::screens::phone::{Refusal, finish_request, resend_wait};
 use std::time::Duration;
+use wasm_bindgen::JsCast;
 
 /// Enter the code that was sent (`first`); `on_added` gets the new method.
 #[component]
@@ -126,8 +127,18 @@ pub fn CodeStep(
         }
     };
     let resent_text = i18n.t(Key::PhoneResent);
+    // The number screen's button had focus and is gone: the code field gets it.
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(form) = form_ref.get()
+            && let Ok(Some(field)) = form.query_selector("[data-autofocus]")
+            && let Ok(field) = field.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = field.focus();
+        }
+    });
     view! {
-        <form class="si-wizard" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
+        <form node_ref=form_ref class="si-wizard" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
             <p data-testid=testids::PHONE_SENT>{where_to}</p>
             <CodeInput code invalid=code_invalid error_id=error_id.clone() testid=testids::CODE_INPUT />
             <p class="si-note" role="status" data-testid=testids::RESEND_WAIT>

@@ -26,7 +26,15 @@ pub fn options(lang: &str) -> Vec<CountryOption> {
             }
         })
         .collect();
-    options.sort_by_cached_key(|o| o.label.to_lowercase());
+    // The browser's collation for the language (`to_lowercase` and friends would carry
+    // Unicode tables into the chunk).
+    let locales = js_sys::Array::of1(&lang.into());
+    let no_options = js_sys::Object::new();
+    options.sort_by(|a, b| {
+        js_sys::JsString::from(a.label.as_str())
+            .locale_compare(&b.label, &locales, &no_options)
+            .cmp(&0)
+    });
     options
 }
 
