@@ -22,14 +22,15 @@ pub fn OutboxPanel() -> impl IntoView {
     let messages = RwSignal::new(Vec::<OutboxMessage>::new());
     let error = RwSignal::new(None::<String>);
     let open = RwSignal::new(false);
-    let load = ctx.request(error, move |reply: Reply<Vec<OutboxMessage>>| {
-        if let Reply::Done(list) = reply {
-            messages.set(list);
-        }
+    let stop_polling = RwSignal::new(false);
+    // A refusal (the session ended) stops the looking until the panel is opened again.
+    let load = ctx.request(error, move |reply: Reply<Vec<OutboxMessage>>| match reply {
+        Reply::Done(list) => messages.set(list),
+        _ => stop_polling.set(true),
     });
     let pending = load.pending();
     let refresh = move || {
-        if open.get_untracked() && !pending.get_untracked() {
+        if open.get_untracked() && !pending.get_untracked() && !stop_polling.get_untracked() {
             load.send(Change::new(Call::demo_outbox()).without_step_up());
         }
     };
@@ -41,6 +42,9 @@ pub fn OutboxPanel() -> impl IntoView {
     };
     Effect::new(move |_| {
         stop();
+        if stop_polling.get() {
+            return;
+        }
         if open.get() {
             refresh();
             let handle = set_interval_with_handle(
@@ -83,13 +87,19 @@ pub fn OutboxPanel() -> impl IntoView {
     };
     view! {
         <details class="si-demo-outbox" data-testid=testids::OUTBOX
-            on:toggle=move |ev| open.set(is_open(&ev))>
+            on:toggle=move |ev| {
+                stop_polling.set(false);
+                open.set(is_open(&ev));
+            }>
             <summary id=heading_id.clone()>{i18n.t(Key::OutboxTitle)}</summary>
             <div class="si-demo-outbox-body">
                 <p class="si-demo-outbox-intro">{i18n.t(Key::OutboxIntro)}</p>
                 <button type="button" class="si-button" data-testid=testids::OUTBOX_REFRESH
                     aria-disabled=move || pending.get().to_string()
-                    on:click=move |_| refresh()>
+                    on:click=move |_| {
+                        stop_polling.set(false);
+                        refresh();
+                    }>
                     {i18n.t(Key::OutboxRefresh)}
                 </button>
                 <p class="si-error" role="alert">{move || error.get()}</p>

@@ -94,6 +94,8 @@ test("a mobile number is added by a texted code read from the outbox (en), after
   await page.locator(byId("default-method"), { hasText: /Phone – text \+31/ }).waitFor();
   demo.browser.context.ignoreProblems = undefined;
   assert.deepEqual(demo.browser.context.problems, []);
+  // Its outbox panel looks for messages while open: not after the session is gone.
+  await page.close();
 });
 
 test("the same in Dutch: Telefoon, sms, the code from the outbox", async () => {
@@ -117,6 +119,62 @@ test("the same in Dutch: Telefoon, sms, the code from the outbox", async () => {
   await waitForCount(rows(page), 1);
   assert.equal(await rows(page).first().getAttribute("data-method-type"), "phone");
   assert.deepEqual(demo.browser.context.problems, []);
+  await page.close();
+});
+
+test("a step-up sends the default phone's code at once; it is read from the outbox", async () => {
+  // Bob (previous test) has a phone, the default by text, and signed in with his
+  // password only: adding a second phone takes a step-up first.
+  const page = await demo.browser.context.newPage();
+  await page.goto(`${demo.server.url}/?locale=nl`);
+  await waitForCount(rows(page), 1);
+  await addMethod(page, "phone");
+  const dialog = page.locator(byId("phone-dialog"));
+  await dialog.locator(byId("phone-kind-office")).check();
+  await dialog.locator(byId("phone-country")).selectOption("NL");
+  await dialog.locator(byId("phone-number")).fill("010 765 4321");
+  await dialog.locator(byId("phone-send")).click();
+  const verify = page.locator(byId("verify-dialog"));
+  await verify.waitFor();
+  // Sent as the dialog opened, without asking.
+  await verify.locator(byId("phone-sent"), { hasText: /^We hebben zojuist een code van 6 cijfers naar \+31 6 .+21 gestuurd/ }).waitFor();
+  assert.equal(await verify.locator(byId("resend-code")).getAttribute("aria-disabled"), "true");
+  const stepUp = await newestMessage(page, 2);
+  await verify.locator(byId("verify-input")).fill(codeIn(stepUp.text));
+  await verify.locator(byId("verify-submit")).click();
+  await verify.waitFor({ state: "detached" });
+  // The start that waited for the step-up went out: the office phone's call.
+  await dialog.locator(byId("code-input")).waitFor();
+  const call = await newestMessage(page, 3);
+  assert.equal(call.kind, "call");
+  assert.equal(call.to, "Oproep naar +31107654321");
+  await dialog.locator(byId("code-input")).fill(codeIn(call.text));
+  await dialog.locator(byId("code-submit")).click();
+  await dialog.waitFor({ state: "detached" });
+  await waitForCount(rows(page), 2);
+  assert.deepEqual(demo.browser.context.problems, []);
+  await page.close();
+});
+
+test("the demo sign-in's second step texts the default phone a code, read from the outbox", async () => {
+  await demo.browser.context.clearCookies();
+  const page = await demo.browser.context.newPage();
+  await page.goto(`${demo.server.url}/`);
+  await page.fill(byId("sign-in-username"), "alice");
+  await page.fill(byId("sign-in-password"), "alice-demo-password");
+  await page.click(byId("sign-in-submit"));
+  const verify = page.locator(byId("verify-dialog"));
+  await verify.waitFor();
+  await verify.locator(byId("phone-sent"), { hasText: /^We just sent a 6-digit code to \+31 6 •+ ?78\./ }).waitFor();
+  // Alice's earlier two messages, then this one.
+  const message = await newestMessage(page, 3);
+  assert.equal(message.to, "Text to +31612345678");
+  await verify.locator(byId("verify-input")).fill(codeIn(message.text));
+  await verify.locator(byId("verify-submit")).click();
+  await page.locator(byId("security-info")).waitFor();
+  await waitForCount(rows(page), 1);
+  assert.deepEqual(demo.browser.context.problems, []);
+  await page.close();
 });
 
 const focusedTestId = (page) => page.evaluate(() => document.activeElement?.getAttribute("data-testid"));
