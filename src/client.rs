@@ -4,9 +4,10 @@ use crate::config::{Answer, Auth, Config, Outgoing, Transport};
 use crate::error::ClientError;
 use crate::json::{self, FromJson};
 use security_info_core::api::{
-    CSRF_HEADER, DefaultMethodResponse, HardwareTokenRequest, Method, Problem, RenameRequest,
-    SecurityInfo, Session, SetDefaultRequest, SignInRequest, StepUpResponse, TotpFinishRequest,
-    TotpStartRequest, TotpStartResponse, VerifyRequest,
+    CSRF_HEADER, CodeFinishRequest, DefaultMethodResponse, HardwareTokenRequest, Method,
+    PhoneStartRequest, Problem, RenameRequest, ResendRequest, SecurityInfo, SendCodeRequest,
+    Session, SetDefaultRequest, SignInRequest, StepUpResponse, TotpFinishRequest, TotpStartRequest,
+    TotpStartResponse, VerifyRequest,
 };
 use security_info_core::push::{PushChallengeRequest, PushCompleteRequest, PushTestRequest};
 use wasm_bindgen::{JsCast, JsValue};
@@ -375,6 +376,41 @@ impl Call {
             "/me/methods/hardware-token",
             Some(json::encode(request)),
         )
+    }
+
+    /// Sends a code to a phone number to add it (or change one).
+    pub fn phone_start(request: &PhoneStartRequest) -> Self {
+        Self::new(
+            "POST",
+            "/me/methods/phone/start",
+            Some(json::encode(request)),
+        )
+    }
+
+    /// Adds the phone (or changes its number) with the code that was sent.
+    pub fn phone_finish(request: &CodeFinishRequest) -> Self {
+        Self::new("POST", "/me/methods/phone", Some(json::encode(request)))
+    }
+
+    /// A new code for an open enrolment challenge (phone or email).
+    pub fn code_resend(request: &ResendRequest) -> Self {
+        Self::new("POST", "/me/codes/resend", Some(json::encode(request)))
+    }
+
+    /// Sends a code to one of the caller's phones: for a step-up, or (`session`) for
+    /// the demo sign-in's second factor.
+    pub fn send_code(request: &SendCodeRequest, session: bool) -> Self {
+        let path = if session {
+            "/session/code"
+        } else {
+            "/me/step-up/code"
+        };
+        Self::new("POST", path, Some(json::encode(request)))
+    }
+
+    /// The demo's outbox (demo mode only).
+    pub fn demo_outbox() -> Self {
+        Self::new("GET", "/demo/outbox", None)
     }
 
     pub fn rename(id: &str, name: &str) -> Self {

@@ -12,9 +12,10 @@
 
 use js_sys::{Array, Function, JSON, Object, Reflect};
 use security_info_core::api::{
-    DefaultMethod, DefaultMethodResponse, ErrorCode, HardwareTokenRequest, Method, Policy, Problem,
-    RenameRequest, SecurityInfo, Session, SetDefaultRequest, SignInRequest, StepUp, StepUpResponse,
-    TotpFinishRequest, TotpStartRequest, TotpStartResponse, VerifyRequest,
+    CodeFinishRequest, CodeSent, DefaultMethod, DefaultMethodResponse, ErrorCode,
+    HardwareTokenRequest, Method, OutboxMessage, PhoneStartRequest, Policy, Problem, RenameRequest,
+    ResendRequest, SecurityInfo, SendCodeRequest, Session, SetDefaultRequest, SignInRequest,
+    StepUp, StepUpResponse, TotpFinishRequest, TotpStartRequest, TotpStartResponse, VerifyRequest,
 };
 use security_info_core::methods::{DefaultMode, MethodSource, MethodType, PhoneKind, Usage};
 use security_info_core::push::{
@@ -485,6 +486,51 @@ mapping!(write SignInRequest {
     password: "password",
 });
 
+mapping!(write PhoneStartRequest {
+    phone_kind: "phoneKind",
+    number: "number",
+    extension: "extension" [skip_none],
+    mode: "mode",
+    replaces: "replaces" [skip_none],
+    locale: "locale" [skip_none],
+});
+
+mapping!(read CodeSent {
+    challenge_id: "challengeId",
+    detail: "detail",
+    mode: "mode",
+    code_digits: "codeDigits",
+    expires_at: "expiresAt",
+    resend_at: "resendAt",
+    server_time: "serverTime",
+});
+
+mapping!(write ResendRequest {
+    challenge_id: "challengeId",
+    mode: "mode" [skip_none],
+});
+
+mapping!(write CodeFinishRequest {
+    challenge_id: "challengeId",
+    code: "code",
+    name: "name" [skip_none],
+});
+
+mapping!(write SendCodeRequest {
+    method_id: "methodId",
+    mode: "mode",
+    locale: "locale" [skip_none],
+});
+
+mapping!(read OutboxMessage {
+    id: "id",
+    kind: "kind",
+    to: "to",
+    subject: "subject",
+    text: "text",
+    created_at: "createdAt",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -584,6 +630,45 @@ mod tests {
             ..Problem::new(ErrorCode::RateLimited)
         }));
         same_fields::<TotpStartRequest>(serde_json::to_value(TotpStartRequest {}));
+        same_fields::<PhoneStartRequest>(serde_json::to_value(PhoneStartRequest {
+            phone_kind: PhoneKind::Office,
+            number: "+31201234567".into(),
+            extension: Some("12".into()),
+            mode: DefaultMode::Call,
+            replaces: Some("m1".into()),
+            locale: Some("nl".into()),
+        }));
+        same_fields::<CodeSent>(serde_json::to_value(CodeSent {
+            challenge_id: "c".into(),
+            detail: "d".into(),
+            mode: DefaultMode::Text,
+            code_digits: 6,
+            expires_at: 3,
+            resend_at: 2,
+            server_time: 1,
+        }));
+        same_fields::<ResendRequest>(serde_json::to_value(ResendRequest {
+            challenge_id: "c".into(),
+            mode: Some(DefaultMode::Call),
+        }));
+        same_fields::<CodeFinishRequest>(serde_json::to_value(CodeFinishRequest {
+            challenge_id: "c".into(),
+            code: "123456".into(),
+            name: Some("n".into()),
+        }));
+        same_fields::<SendCodeRequest>(serde_json::to_value(SendCodeRequest {
+            method_id: "m".into(),
+            mode: DefaultMode::Text,
+            locale: Some("nl".into()),
+        }));
+        same_fields::<OutboxMessage>(serde_json::to_value(OutboxMessage {
+            id: "o".into(),
+            kind: "text".into(),
+            to: "+31612345678".into(),
+            subject: Some("s".into()),
+            text: "t".into(),
+            created_at: 1,
+        }));
         same_fields::<PushStartResponse>(serde_json::to_value(PushStartResponse {
             enrollment_id: "e".into(),
             activation_code: "123456789".into(),

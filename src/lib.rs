@@ -12,6 +12,7 @@ pub mod code_input;
 pub mod config;
 pub mod confirm_dialog;
 pub mod context;
+pub mod demo_outbox;
 pub mod dialog;
 pub mod embed;
 pub mod error;

@@ -89,3 +89,20 @@ pub const KEY_RETRY: &str = "key-retry";
 pub const KEY_NAME_INPUT: &str = "key-name-input";
 pub const KEY_NAME_SAVE: &str = "key-name-save";
 pub const METHOD_LAST_USED: &str = "method-last-used";
+
+// Phone
+pub const PHONE_DIALOG: &str = "phone-dialog";
+pub const PHONE_KIND: &str = "phone-kind";
+pub const PHONE_COUNTRY: &str = "phone-country";
+pub const PHONE_NUMBER: &str = "phone-number";
+pub const PHONE_EXTENSION: &str = "phone-extension";
+pub const PHONE_MODE: &str = "phone-mode";
+pub const PHONE_SEND: &str = "phone-send";
+pub const PHONE_SENT: &str = "phone-sent";
+pub const RESEND_CODE: &str = "resend-code";
+pub const RESEND_WAIT: &str = "resend-wait";
+
+// Demo outbox
+pub const OUTBOX: &str = "outbox";
+pub const OUTBOX_REFRESH: &str = "outbox-refresh";
+pub const OUTBOX_MESSAGE: &str = "outbox-message";

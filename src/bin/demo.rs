@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use security_info::core::api::{ErrorCode, Session, SignInRequest};
+use security_info::demo_outbox::OutboxPanel;
 use security_info::verify_identity_dialog::VerifyPurpose;
 use security_info::{
     ClientError, Config, SecurityInfo, Theme, VerifyIdentityDialog, provide_security_info,
@@ -91,6 +92,9 @@ fn Demo() -> impl IntoView {
                 Stage::SecondFactor(session) => view! { <SecondFactor session stage /> }.into_any(),
                 Stage::SignedIn(_) => view! { <SecurityInfo config=config.get_value() /> }.into_any(),
             }}
+            // The codes the demo server "sends", once someone signed in with a password.
+            {move || matches!(stage.get(), Stage::SecondFactor(_) | Stage::SignedIn(_))
+                .then(|| view! { <OutboxPanel /> })}
         </div>
     }
 }

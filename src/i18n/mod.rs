@@ -182,6 +182,49 @@ messages! {
     TokenNotFound "tokenNotFound" => "We couldn't find a hardware token with this serial number that you may activate. Check the serial number, or contact your administrator.",
         "We kunnen geen hardwaretoken met dit serienummer vinden dat u mag activeren. Controleer het serienummer of neem contact op met uw beheerder.";
 
+    PhoneTitle "phoneTitle" => "Phone", "Telefoon";
+    PhoneIntro "phoneIntro" => "You can prove who you are by receiving a code on your phone, by text or by a call.",
+        "U kunt bewijzen wie u bent door een code op uw telefoon te ontvangen, per sms of via een oproep.";
+    PhoneKindLegend "phoneKindLegend" => "Which phone?", "Welke telefoon?";
+    PhoneMobile "phoneMobile" => "Mobile phone", "Mobiele telefoon";
+    PhoneOffice "phoneOffice" => "Office phone", "Kantoortelefoon";
+    PhoneCountry "phoneCountry" => "Country or region", "Land of regio";
+    PhoneNumber "phoneNumber" => "Phone number", "Telefoonnummer";
+    PhoneExtension "phoneExtension" => "Extension (optional)", "Toestelnummer (optioneel)";
+    PhoneModeLegend "phoneModeLegend" => "How should we send your code?", "Hoe moeten we uw code sturen?";
+    PhoneTextMe "phoneTextMe" => "Text me a code", "Stuur mij een code per sms";
+    PhoneCallMe "phoneCallMe" => "Call me", "Bel mij";
+    PhoneOfficeNote "phoneOfficeNote" => "We'll call this number and read out a code.", "We bellen dit nummer en lezen een code voor.";
+    PhoneSentText "phoneSentText" => "We just sent a {digits}-digit code to {detail}. Enter the code below.",
+        "We hebben zojuist een code van {digits} cijfers naar {detail} gestuurd. Voer de code hieronder in.";
+    PhoneSentCall "phoneSentCall" => "We're calling {detail} now. Enter the {digits}-digit code you hear.",
+        "We bellen nu naar {detail}. Voer de code van {digits} cijfers in die u hoort.";
+    PhoneSendTo "phoneSendTo" => "We'll send a code to {detail}.", "We sturen een code naar {detail}.";
+    PhoneResend "phoneResend" => "Resend code", "Code opnieuw verzenden";
+    PhoneResendWait "phoneResendWait" => "You can ask for a new code after {seconds} seconds.",
+        "U kunt na {seconds} seconden een nieuwe code aanvragen.";
+    PhoneResent "phoneResent" => "We sent a new code.", "We hebben een nieuwe code verzonden.";
+    PhoneCountryMissing "phoneCountryMissing" => "Choose a country or region.", "Kies een land of regio.";
+    PhoneNumberInvalid "phoneNumberInvalid" => "Enter a valid phone number for the country or region you chose.",
+        "Voer een geldig telefoonnummer in voor het gekozen land of de gekozen regio.";
+    PhoneExtensionInvalid "phoneExtensionInvalid" => "An extension has 1 to 10 digits.", "Een toestelnummer heeft 1 tot 10 cijfers.";
+    PhoneCodeMalformed "phoneCodeMalformed" => "Enter the {digits}-digit code we sent you.",
+        "Voer de code van {digits} cijfers in die we u hebben gestuurd.";
+    PhoneCodeWrong "phoneCodeWrong" => "That code isn't right. Check the code we sent and try again.",
+        "Die code is niet juist. Controleer de code die we hebben gestuurd en probeer het opnieuw.";
+    PhoneCodeExpired "phoneCodeExpired" => "This code has expired or was tried too often. Ask for a new code.",
+        "Deze code is verlopen of te vaak geprobeerd. Vraag een nieuwe code aan.";
+    PhoneDeliveryFailed "phoneDeliveryFailed" => "We couldn't send the code. Check the number, or try again later.",
+        "We konden de code niet verzenden. Controleer het nummer of probeer het later opnieuw.";
+    OutboxTitle "outboxTitle" => "Outbox (demo)", "Postvak UIT (demo)";
+    OutboxIntro "outboxIntro" => "The texts, calls and emails this demo sends arrive here instead of on a real phone or mailbox.",
+        "De sms'jes, oproepen en e-mails die deze demo verstuurt, komen hier binnen in plaats van op een echte telefoon of in een echte mailbox.";
+    OutboxRefresh "outboxRefresh" => "Refresh", "Vernieuwen";
+    OutboxEmpty "outboxEmpty" => "No messages yet.", "Nog geen berichten.";
+    OutboxText "outboxText" => "Text to {to}", "Sms naar {to}";
+    OutboxCall "outboxCall" => "Call to {to}", "Oproep naar {to}";
+    OutboxEmail "outboxEmail" => "Email to {to}", "E-mail naar {to}";
+
     KeyTitle "keyTitle" => "Security key", "Beveiligingssleutel";
     KeyIntro "keyIntro" => "Use a security key (USB, NFC or Bluetooth) that supports FIDO2, or a passkey on this device or phone.",
         "Gebruik een beveiligingssleutel (USB, NFC of Bluetooth) die FIDO2 ondersteunt, of een passkey op dit apparaat of uw telefoon.";

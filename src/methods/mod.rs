@@ -5,6 +5,7 @@
 
 pub mod authenticator;
 pub mod hardware_token;
+pub mod phone;
 pub mod security_key;
 
 use crate::chunk::{chunk, lazy};
@@ -12,6 +13,7 @@ use crate::dialog::Open;
 use authenticator::AuthenticatorWizard;
 use hardware_token::HardwareTokenDialog;
 use leptos::prelude::*;
+use phone::PhoneDialog;
 use security_info_core::api::Method;
 use security_info_core::methods::MethodType;
 use security_info_core::screens::add::Enrolment;
@@ -40,6 +42,7 @@ pub fn enrol_dialogs(
         open_for(hardware_token::enrols),
     );
     let key = open_for(security_key::enrols);
+    let phone = open_for(phone::enrols);
     // The product's app with notifications: the wizard's push path.
     let push = Signal::derive(move || {
         adding.with(|a| a.is_some_and(|e| e.method_type == MethodType::AuthenticatorPush))
@@ -48,6 +51,7 @@ pub fn enrol_dialogs(
         {lazy(app, app_chunk::preload, move || app_chunk::view(app, product, on_added, on_other_method, push))}
         {lazy(token, token_chunk::preload, move || token_chunk::view(token, on_added, on_other_method))}
         {lazy(key, key_chunk::preload, move || key_chunk::view(key, on_added, on_other_method))}
+        {lazy(phone, phone_chunk::preload, move || phone_chunk::view(phone, on_added, on_other_method))}
     }
 }
 
@@ -60,6 +64,11 @@ chunk!(app_chunk, |open: Open,
 chunk!(
     key_chunk,
     |open: Open, on_added: Callback<Method>, on_other_method: Callback<()>| view! { <SecurityKeyDialog open on_added on_other_method /> }
+);
+
+chunk!(
+    phone_chunk,
+    |open: Open, on_added: Callback<Method>, on_other_method: Callback<()>| view! { <PhoneDialog open on_added on_other_method /> }
 );
 
 chunk!(

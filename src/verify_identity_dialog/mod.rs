@@ -1,9 +1,10 @@
 //! Screen J: verify your identity with a second factor, for a step-up before a change or
 //! as the second step of signing in. A push authenticator is asked by notification
 //! first ([`push`]), with its code and the other methods behind "Sign in another way".
-//! A security key is touched instead ([`key`]).
+//! A security key is touched instead ([`key`]). A phone gets its code sent ([`phone`]).
 
 mod key;
+mod phone;
 mod push;
 
 use crate::client::Call;
@@ -81,13 +82,22 @@ fn verify_body(
             open.close();
         }),
     );
-    // A push default: the notification goes out as the dialog opens.
+    let phone = phone::VerifyPhone::new(error, purpose == VerifyPurpose::SignIn);
+    let phone_at_once =
+        verify::sends_at_once(first.as_ref(), default_method.get_untracked().as_ref());
+    // A push default: the notification goes out as the dialog opens; a phone default
+    // by text or call: its code.
     Effect::new(move |done: Option<()>| {
         if done.is_none()
-            && by_push.get_untracked()
             && let Some(id) = chosen.get_untracked()
         {
-            push.send(id);
+            if by_push.get_untracked() {
+                push.send(id);
+            } else if phone_at_once
+                && let Some(mode) = default_method.get_untracked().map(|d| d.mode)
+            {
+                phone.send(id, mode);
+            }
         }
     });
     let resend = Callback::new(move |()| {
@@ -176,6 +186,7 @@ fn verify_body(
                                         by_push.set(notification);
                                         listing.set(false);
                                         error.set(None);
+                                        phone.reset();
                                         if notification {
                                             push.send(id.clone());
                                         }
@@ -204,6 +215,8 @@ fn verify_body(
                 }
                 Some(m) => view! {
                     <p>{i18n.named(Key::VerifyBody, &m.name).view()}</p>
+                    {verify::phone_mode(&m, default_method.get_untracked().as_ref())
+                        .map(|mode| phone.status(m.clone(), mode))}
                     <CodeInput
                         code
                         invalid=move || error.with(Option::is_some)

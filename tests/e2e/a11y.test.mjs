@@ -7,7 +7,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { startServer, launch, byId, signIn, addMethod, selectMethodType, totpCode, screenshot, verify } from "./harness.mjs";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-const SCREENSHOTS = new Set(["sign-in", "security-info", "add-method", "add-method-source", "hardware-token-error", "wizard-scan", "default-dialog", "confirm-dialog", "verify-dialog", "security-key", "security-key-name"]);
+const SCREENSHOTS = new Set(["sign-in", "security-info", "add-method", "add-method-source", "hardware-token-error", "wizard-scan", "default-dialog", "confirm-dialog", "verify-dialog", "security-key", "security-key-name", "phone", "phone-code"]);
 const VARIANTS = [
   { name: "light", query: "", colorScheme: "light" },
   { name: "dark", query: "?theme=dark", colorScheme: "dark" },
@@ -144,6 +144,27 @@ for (const variant of VARIANTS) {
       await key.locator(byId("key-name-save")).click();
       await keyPage.locator(byId("method-last-used")).waitFor();
       await audit("security-info-with-key", keyPage);
+
+      // The phone dialog (issue 13) in the same tab (the step-up is still fresh): the
+      // number screen, its error, the code screen with the demo's outbox open.
+      await addMethod(keyPage, "phone");
+      const phone = keyPage.locator(byId("phone-dialog"));
+      await phone.locator(byId("phone-number")).waitFor();
+      await audit("phone", keyPage);
+      await phone.locator(byId("phone-send")).click();
+      await phone.locator(byId("error")).filter({ hasText: /\S/ }).waitFor();
+      await audit("phone-error", keyPage);
+      await phone.locator(byId("phone-kind-office")).check();
+      await phone.locator(byId("phone-extension")).waitFor();
+      await audit("phone-office", keyPage);
+      await phone.locator(byId("phone-country")).selectOption("NL");
+      await phone.locator(byId("phone-number")).fill("06 1234 5678");
+      await phone.locator(byId("phone-send")).click();
+      await phone.locator(byId("code-input")).waitFor();
+      const outbox = keyPage.locator(byId("outbox"));
+      await outbox.locator("summary").click();
+      await outbox.locator(byId("outbox-message")).first().waitFor();
+      await audit("phone-code", keyPage);
     } finally {
       console.log(`axe ${variant.name}: ${audited.length} screens, ${findings.length} violations`);
       await browser.close();

@@ -136,7 +136,10 @@ impl MethodType {
     pub fn enrolable(self) -> bool {
         matches!(
             self,
-            MethodType::AuthenticatorPush | MethodType::Totp | MethodType::SecurityKey
+            MethodType::AuthenticatorPush
+                | MethodType::Totp
+                | MethodType::SecurityKey
+                | MethodType::Phone
         )
     }
 
@@ -465,7 +468,7 @@ mod tests {
             .into_iter()
             .filter(|t| t.enrolable())
             .collect();
-        assert_eq!(enrolable, [AuthenticatorPush, Totp, SecurityKey]);
+        assert_eq!(enrolable, [AuthenticatorPush, Totp, Phone, SecurityKey]);
         // A security key is proven by touching it, never by a code, and never counts
         // toward the authenticator limit.
         assert!(SecurityKey.verifiable_by_key() && SecurityKey.verifiable());

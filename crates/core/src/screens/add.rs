@@ -102,12 +102,17 @@ pub(crate) mod tests {
             [
                 MethodType::AuthenticatorPush,
                 MethodType::Totp,
+                MethodType::Phone,
                 MethodType::SecurityKey
             ]
         );
         assert_eq!(
             options(&i, |t| t != MethodType::Totp),
-            [MethodType::AuthenticatorPush, MethodType::SecurityKey]
+            [
+                MethodType::AuthenticatorPush,
+                MethodType::Phone,
+                MethodType::SecurityKey
+            ]
         );
         i.policy.allowed_methods = vec![MethodType::Totp, MethodType::Email];
         assert_eq!(options(&i, |_| true), [MethodType::Totp]);

@@ -6,6 +6,7 @@ pub mod add;
 pub mod default_choice;
 pub mod delete;
 pub mod hardware_token;
+pub mod phone;
 pub mod security_key;
 pub mod verify;
 pub mod wizard;

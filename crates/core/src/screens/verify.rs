@@ -67,6 +67,33 @@ pub fn typed_code(method: &Method, typed: &str) -> Option<Result<String, CodeRef
     Some(check_code(typed, method.code_digits.unwrap_or(digits)))
 }
 
+/// How a code goes to `method` when it is a phone: the default's way when the default
+/// is this phone by text or call, else its first way (text for a mobile, call for an
+/// office phone). `None` for other methods.
+pub fn phone_mode(method: &Method, default: Option<&DefaultMethod>) -> Option<DefaultMode> {
+    if method.method_type != MethodType::Phone {
+        return None;
+    }
+    let phone_modes = [DefaultMode::Text, DefaultMode::Call];
+    default
+        .filter(|d| d.method_id == method.id && phone_modes.contains(&d.mode))
+        .map(|d| d.mode)
+        .or_else(|| method.default_modes.first().copied())
+        .filter(|m| phone_modes.contains(m))
+}
+
+/// The code goes out as the dialog opens: the first way is the default phone by text or
+/// call (SPEC J).
+pub fn sends_at_once(first: Option<&Way>, default: Option<&DefaultMethod>) -> bool {
+    first.is_some_and(|w| {
+        w.method.method_type == MethodType::Phone
+            && default.is_some_and(|d| {
+                d.method_id == w.method.id
+                    && matches!(d.mode, DefaultMode::Text | DefaultMode::Call)
+            })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +180,45 @@ mod tests {
             typed_code(&token, "123456"),
             Some(Err(CodeRefusal::Malformed { digits: 8 }))
         );
+    }
+
+    #[test]
+    fn a_default_phone_sends_its_code_at_once_its_own_way() {
+        let mut i = info(&[Phone, Totp]);
+        i.methods[0].phone_kind = Some(crate::methods::PhoneKind::Office);
+        i.methods[0].default_modes = vec![DefaultMode::Call];
+        let call = DefaultMethod {
+            method_id: "m0".into(),
+            mode: DefaultMode::Call,
+        };
+        let c = choices(&i.methods, Some(&call));
+        let first = first_way(&c, Some(&call));
+        assert!(sends_at_once(first.as_ref(), Some(&call)));
+        assert_eq!(phone_mode(&c[0], Some(&call)), Some(DefaultMode::Call));
+        assert_eq!(phone_mode(&c[1], Some(&call)), None, "not a phone");
+        // Not the default: nothing is sent before the person asks; its first way.
+        let code = DefaultMethod {
+            method_id: "m1".into(),
+            mode: DefaultMode::Code,
+        };
+        let c = choices(&i.methods, Some(&code));
+        assert!(!sends_at_once(
+            first_way(&c, Some(&code)).as_ref(),
+            Some(&code)
+        ));
+        assert_eq!(
+            phone_mode(&i.methods[0], Some(&code)),
+            Some(DefaultMode::Call)
+        );
+        let mobile = info(&[Phone]);
+        let text = DefaultMethod {
+            method_id: "m0".into(),
+            mode: DefaultMode::Text,
+        };
+        assert_eq!(
+            phone_mode(&mobile.methods[0], Some(&text)),
+            Some(DefaultMode::Text)
+        );
+        assert!(!sends_at_once(None, Some(&text)));
     }
 }
