@@ -3,13 +3,12 @@
 //! Never a default or a two-step method (the core's rules: no default modes).
 
 use crate::auth::{Caller, ClientAddr};
-use crate::clock::unix_now_ms;
 use crate::codes::{self, NewCode, Purpose};
 use crate::delivery::Channel;
 use crate::error::{ApiError, ApiResult, Json};
-use crate::methods::phone::{enrol_challenge, finish_enrolment, replaced};
+use crate::methods::phone::{finish_by_code, replaced};
 use crate::openapi::{ProblemResponse, TAG};
-use crate::rules::{self, clean_name};
+use crate::rules;
 use crate::state::AppState;
 use crate::store;
 use axum::extract::State;
@@ -101,18 +100,13 @@ async fn email_finish(
     client: ClientAddr,
     Json(request): Json<CodeFinishRequest>,
 ) -> ApiResult<(StatusCode, Json<Method>)> {
-    let now_ms = unix_now_ms();
-    let name = match &request.name {
-        Some(name) => clean_name(name)?,
-        None => "Email".to_owned(),
-    };
-    let challenge = enrol_challenge(
+    finish_by_code(
         &state,
-        &caller.user.id,
-        &request.challenge_id,
+        &caller,
+        &client,
+        &request,
         MethodType::Email,
+        "Email",
     )
-    .await?;
-    codes::check(&state, &challenge, &client, &request.code, now_ms / 1000).await?;
-    finish_enrolment(&state, &caller, &challenge, MethodType::Email, name, now_ms).await
+    .await
 }

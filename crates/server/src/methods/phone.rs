@@ -132,7 +132,7 @@ async fn phone_start(
 }
 
 /// The caller's open enrolment challenge of `kind`.
-pub async fn enrol_challenge(
+async fn enrol_challenge(
     state: &AppState,
     user_id: &str,
     challenge_id: &str,
@@ -149,7 +149,7 @@ pub async fn enrol_challenge(
 
 /// Adds the method (201) or, for a change, replaces the number or address (200), inside
 /// the adding transaction; the challenge is used up there. Shared by phone and email.
-pub async fn finish_enrolment(
+async fn finish_enrolment(
     state: &AppState,
     caller: &Caller,
     challenge: &ChallengeRow,
@@ -238,20 +238,36 @@ async fn phone_finish(
     client: ClientAddr,
     Json(request): Json<CodeFinishRequest>,
 ) -> ApiResult<(StatusCode, Json<Method>)> {
+    finish_by_code(
+        &state,
+        &caller,
+        &client,
+        &request,
+        MethodType::Phone,
+        "Phone",
+    )
+    .await
+}
+
+/// The end of a phone or email enrolment: the code checked against the caller's open
+/// enrolment challenge of `kind`, then the method added (or its contact replaced), named
+/// `default_name` unless the request names it.
+pub async fn finish_by_code(
+    state: &AppState,
+    caller: &Caller,
+    client: &ClientAddr,
+    request: &CodeFinishRequest,
+    kind: MethodType,
+    default_name: &str,
+) -> ApiResult<(StatusCode, Json<Method>)> {
     let now_ms = unix_now_ms();
     let name = match &request.name {
         Some(name) => clean_name(name)?,
-        None => "Phone".to_owned(),
+        None => default_name.to_owned(),
     };
-    let challenge = enrol_challenge(
-        &state,
-        &caller.user.id,
-        &request.challenge_id,
-        MethodType::Phone,
-    )
-    .await?;
-    codes::check(&state, &challenge, &client, &request.code, now_ms / 1000).await?;
-    finish_enrolment(&state, &caller, &challenge, MethodType::Phone, name, now_ms).await
+    let challenge = enrol_challenge(state, &caller.user.id, &request.challenge_id, kind).await?;
+    codes::check(state, &challenge, client, &request.code, now_ms / 1000).await?;
+    finish_enrolment(state, caller, &challenge, kind, name, now_ms).await
 }
 
 /// "Resend": a new code for an open phone or email enrolment, optionally by call
