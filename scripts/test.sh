@@ -6,6 +6,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 export CHROMEDRIVER=/usr/bin/chromedriver
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# A one-shot CI run gains nothing from incremental caches (they were a third of the target's
+# size); a developer's repeated runs keep them.
+[ "${CI:-}" = true ] && export CARGO_INCREMENTAL=0
 
 # "cmd || status" inside stage() turns off errexit, so steps check their own results.
 setup() {
@@ -118,4 +121,6 @@ stage "native tests" native_tests
 stage "browser tests (headless Chromium)" browser_tests
 stage "server tests (SQLite, PostgreSQL, schemathesis)" server_tests
 stage "end-to-end tests (Playwright)" e2e_tests
+# The build's footprint, so a run that nears the disk's limit shows it before it fails.
+say "target directory: $(du -sh "$TARGET_DIR" 2>/dev/null | cut -f1); free: $(df -h --output=avail "$TARGET_DIR" 2>/dev/null | tail -1)"
 summary
