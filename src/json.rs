@@ -386,6 +386,7 @@ mapping!(read_write SecurityInfo {
     policy: "policy",
     step_up: "stepUp",
     server_time: "serverTime",
+    session: "session" [skip_none],
 });
 
 mapping!(read TotpStartResponse {
@@ -407,7 +408,7 @@ mapping!(read StepUpResponse {
     fresh_until: "freshUntil",
 });
 
-mapping!(read Session {
+mapping!(read_write Session {
     username: "username",
     authenticated: "authenticated",
     methods: "methods",
@@ -577,6 +578,7 @@ mod tests {
                 fresh_until: Some(1_700_000_300),
             },
             server_time: 1_700_000_200,
+            session: None,
         }
     }
 
@@ -767,6 +769,12 @@ mod browser_tests {
                 fresh_until: None,
             },
             server_time: 1_700_000_200,
+            session: Some(Session {
+                username: "jan".into(),
+                authenticated: true,
+                methods: Vec::new(),
+                default_method: None,
+            }),
         }
     }
 

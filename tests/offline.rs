@@ -77,6 +77,7 @@ fn info(methods: Vec<Method>) -> Info {
             fresh_until: None,
         },
         server_time: now() as i64,
+        session: None,
     }
 }
 

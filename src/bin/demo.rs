@@ -9,6 +9,7 @@ use security_info::verify_identity_dialog::VerifyPurpose;
 use security_info::{
     ClientError, Config, SecurityInfo, Theme, VerifyIdentityDialog, provide_security_info,
 };
+use wasm_bindgen::JsCast;
 
 /// Where the demo is in the sign-in flow.
 #[derive(Clone)]
@@ -49,13 +50,30 @@ fn Demo() -> impl IntoView {
         theme,
         ..Config::default()
     };
-    let ctx = provide_security_info(config.clone());
+    // boot.js's early security-info request: its answer says who is signed in and is the
+    // list's first answer, so a signed-in visit needs no `GET /session`.
+    let early = js_sys::Reflect::get(&js_sys::global(), &"securityInfoFirstAnswer".into())
+        .ok()
+        .and_then(|v| v.dyn_into::<js_sys::Promise>().ok());
+    let ctx = provide_security_info(Config {
+        first_answer: early.clone(),
+        ..config.clone()
+    });
     // Host callbacks make Config !Send; the browser is single-threaded.
     let config = StoredValue::new_local(config);
     let stage = RwSignal::new(Stage::Loading);
 
     let session_ctx = ctx.clone();
     leptos::task::spawn_local(async move {
+        if early.is_some()
+            && let Ok(info) = session_ctx.client().security_info().await
+            && let Some(session) = info.session.filter(|s| s.authenticated)
+        {
+            // The list takes the same answer: no second request for it either.
+            config.update_value(|c| c.first_answer = early);
+            stage.set(Stage::SignedIn(session.username));
+            return;
+        }
         stage.set(match session_ctx.client().session().await {
             Ok(Some(session)) if session.authenticated => Stage::SignedIn(session.username),
             Ok(Some(session)) => Stage::SecondFactor(session),
@@ -90,7 +108,12 @@ fn Demo() -> impl IntoView {
                 Stage::Loading => view! { <p class="si-demo-loading" aria-busy="true"></p> }.into_any(),
                 Stage::SignedOut => view! { <SignIn stage dutch /> }.into_any(),
                 Stage::SecondFactor(session) => view! { <SecondFactor session stage /> }.into_any(),
-                Stage::SignedIn(_) => view! { <SecurityInfo config=config.get_value() /> }.into_any(),
+                Stage::SignedIn(_) => {
+                    // The early answer serves the first list only, not one after signing in.
+                    let list = config.get_value();
+                    config.update_value(|c| c.first_answer = None);
+                    view! { <SecurityInfo config=list /> }.into_any()
+                }
             }}
             // The codes the demo server "sends", once someone signed in with a password.
             {move || matches!(stage.get(), Stage::SecondFactor(_) | Stage::SignedIn(_))

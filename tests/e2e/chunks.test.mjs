@@ -64,3 +64,29 @@ test("a chunk that fails to load shows the error with Try again, and the page ke
   demo.browser.context.ignoreProblems = undefined;
   await page.close();
 });
+
+test("a signed-in visit asks the API once: the early security-info answer names the session", async () => {
+  await demo.browser.context.clearCookies();
+  const page = await demo.browser.context.newPage();
+  await signIn(page, demo.server.url, "bob");
+  const api = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith("/api/")) api.push(`${r.method()} ${path}`);
+  });
+  await page.reload();
+  await page.locator(byId("add-method")).waitFor();
+  await page.waitForLoadState("networkidle");
+  const beforeList = api.filter((r) => !r.includes("/outbox"));
+  assert.deepEqual(beforeList, ["GET /api/me/security-info"], `API requests: ${api.join(", ")}`);
+  // The request leaves before the wasm: the page's script sent it, not the wasm.
+  const first = await page.evaluate(() => {
+    const entries = performance.getEntriesByType("resource");
+    const list = entries.find((e) => e.name.endsWith("/api/me/security-info"));
+    const wasm = entries.find((e) => e.name.endsWith(".wasm") && !/\/(split|chunk)_/.test(e.name));
+    return { list: list?.startTime, wasm: wasm?.responseEnd };
+  });
+  assert.ok(first.list < first.wasm, `list request at ${first.list} ms, main wasm done at ${first.wasm} ms`);
+  assert.deepEqual(demo.browser.context.problems, []);
+  await page.close();
+});

@@ -40,6 +40,8 @@ export interface SecurityInfo {
   };
   stepUp: { required: boolean; freshUntil: number | null };
   serverTime: number;
+  /** The reference server's demo session, only for a request with its cookie. */
+  session?: { username: string; authenticated: boolean };
 }
 
 export interface SecurityInfoError {

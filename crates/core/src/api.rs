@@ -121,6 +121,10 @@ pub struct SecurityInfo {
     pub step_up: StepUp,
     /// The server's clock (Unix seconds) so the client can check codes against it.
     pub server_time: i64,
+    /// The demo session, when the request came with its cookie (never for a bearer
+    /// token): the demo page learns who is signed in from this answer, in one request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<Session>,
 }
 
 /// `POST {base}/me/methods/totp/start` body.
@@ -583,6 +587,7 @@ mod tests {
                 fresh_until: None,
             },
             server_time: 1_700_000_000,
+            session: None,
         };
         let value = serde_json::to_value(&info).unwrap();
         assert_eq!(value["methods"][0]["type"], "totp");

@@ -4,7 +4,7 @@
 
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, MethodRow, UserRow};
-use security_info_core::api::{DefaultMethod, Method, Policy};
+use security_info_core::api::{DefaultMethod, Method, Policy, Session};
 use security_info_core::methods::{
     MethodFacts, MethodType, default_after_add, fallback_default, limit_reached_message,
 };
@@ -172,4 +172,26 @@ pub fn default_with_added(
 /// The API methods implement the core's facts; the rules look at their types only.
 fn types_of(methods: &[Method]) -> Vec<MethodType> {
     methods.iter().map(MethodFacts::method_type).collect()
+}
+
+/// The demo session as the API shows it: `GET /session`, sign-in, and the `session`
+/// field of a cookie caller's security-info answer.
+pub fn session_answer(user: &UserRow, rows: &[MethodRow], authenticated: bool) -> Session {
+    let methods = api_methods(rows);
+    let default_method = current_default(user, &methods);
+    Session {
+        username: user.subject.clone(),
+        authenticated,
+        // The second factor is a typed code or a security key: offer the methods that
+        // can verify one.
+        methods: if authenticated {
+            Vec::new()
+        } else {
+            methods
+                .into_iter()
+                .filter(|m| m.method_type.verifiable())
+                .collect()
+        },
+        default_method,
+    }
 }

@@ -11,7 +11,7 @@ use crate::openapi::{ProblemResponse, TAG};
 use crate::password::{password_matches, unknown_user_hash};
 use crate::rules::{self, valid_subject};
 use crate::state::AppState;
-use crate::store::{self, Bucket, MethodRow, UserRow, db_time};
+use crate::store::{self, Bucket, UserRow, db_time};
 use crate::verify;
 use crate::webauthn::{self, KeyCeremony, KeyFinishRequest, KeyStartRequest, Purpose};
 use axum::extract::State;
@@ -28,26 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(key_start))
         .routes(routes!(key_finish))
         .routes(routes!(send_code))
-}
-
-fn session_answer(user: &UserRow, rows: &[MethodRow], authenticated: bool) -> Session {
-    let methods = rules::api_methods(rows);
-    let default_method = rules::current_default(user, &methods);
-    Session {
-        username: user.subject.clone(),
-        authenticated,
-        // The second factor is a typed code or a security key: offer the methods that
-        // can verify one.
-        methods: if authenticated {
-            Vec::new()
-        } else {
-            methods
-                .into_iter()
-                .filter(|m| m.method_type.verifiable())
-                .collect()
-        },
-        default_method,
-    }
 }
 
 /// Signs in with a demo user's password. With a two-step method registered, the
@@ -125,7 +105,7 @@ async fn sign_in(
         now,
     )
     .await?;
-    let body = session_answer(&user, &rows, authenticated);
+    let body = rules::session_answer(&user, &rows, authenticated);
     let cookie = session_cookie_header(config, &token, config.session_ttl)?;
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
@@ -173,7 +153,7 @@ async fn verify(
     };
     let mut conn = state.db.pool.acquire().await?;
     let rows = store::methods_of(&mut conn, &user.id).await?;
-    Ok((cookie, Json(session_answer(&user, &rows, true))).into_response())
+    Ok((cookie, Json(rules::session_answer(&user, &rows, true))).into_response())
 }
 
 /// The current demo session, or `null` when signed out: asking is not an error, so a
@@ -196,7 +176,7 @@ async fn current(
     };
     let user = store::user_by_id(&mut conn, &session.user_id).await?;
     let rows = store::methods_of(&mut conn, &user.id).await?;
-    Ok(Json(Some(session_answer(
+    Ok(Json(Some(rules::session_answer(
         &user,
         &rows,
         session.authenticated == 1,
@@ -322,7 +302,7 @@ async fn key_finish(
     let rows = store::methods_of(&mut conn, &user.id).await?;
     Ok((
         [(header::SET_COOKIE, cookie)],
-        Json(session_answer(&user, &rows, true)),
+        Json(rules::session_answer(&user, &rows, true)),
     )
         .into_response())
 }

@@ -64,6 +64,8 @@ async fn security_info_of_a_fresh_user() {
     let info = srv.security_info(&token(&user("quy"))).await;
     assert_eq!(info["methods"], json!([]));
     assert_eq!(info["defaultMethod"], json!(null));
+    // A bearer token has no demo session to report.
+    assert_eq!(info.get("session"), None);
     assert_eq!(
         info["stepUp"],
         json!({"required": false, "freshUntil": null})
@@ -88,7 +90,8 @@ async fn cookie_sessions_need_the_csrf_header_for_changes() {
     let cookie = "0123456789abcdef0123456789abcdef";
     let now = security_info_core::unix_now();
     let mut conn = srv.state.db.pool.acquire().await.expect("connection");
-    let u = store::ensure_user(&mut conn, &user("rex"), "rex", None, now)
+    let rex = user("rex");
+    let u = store::ensure_user(&mut conn, &rex, "rex", None, now)
         .await
         .expect("user");
     let expires = store::db_time(now) + 600;
@@ -109,6 +112,11 @@ async fn cookie_sessions_need_the_csrf_header_for_changes() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // The answer names the session, so the demo page needs no `GET /session` as well.
+    assert_eq!(
+        r.body["session"],
+        json!({"username": rex, "authenticated": true, "methods": [], "defaultMethod": null})
+    );
     let rename = || Body::from(json!({"name": "x"}).to_string());
     let r = srv
         .send(

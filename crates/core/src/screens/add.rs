@@ -91,6 +91,7 @@ pub(crate) mod tests {
                 fresh_until: None,
             },
             server_time: 0,
+            session: None,
         }
     }
 

@@ -41,7 +41,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(security_questions::router())
 }
 
-/// The caller's methods, default, policy and step-up state.
+/// The caller's methods, default, policy and step-up state; for a demo-session cookie
+/// also the session, so the demo page needs no second request to learn who is signed in.
 #[utoipa::path(get, path = "/me/security-info", tag = TAG,
     responses(
         (status = 200, body = SecurityInfo),
@@ -58,6 +59,10 @@ async fn security_info(
     let methods = rules::api_methods(&rows);
     let fresh_until = store::fresh_until(&mut conn, &caller.holder, now).await?;
     Ok(Json(SecurityInfo {
+        session: caller
+            .session
+            .is_some()
+            .then(|| rules::session_answer(&caller.user, &rows, true)),
         default_method: rules::current_default(&caller.user, &methods),
         step_up: StepUp {
             required: rules::has_two_step(&rows) && fresh_until.is_none(),
