@@ -11,16 +11,23 @@ use security_info_core::api::Method;
 use security_info_core::methods::{MethodSource, MethodType, Usage};
 use wasm_bindgen::JsValue;
 
+/// What a row's "Delete" and "Change" (a new number, address or set of questions) do.
+#[derive(Clone, Copy)]
+pub struct RowActions {
+    pub delete: Callback<Method>,
+    pub change: Callback<Method>,
+}
+
 /// The methods the host shows, or the empty state.
 pub fn method_list(
     // The user's methods as the server has them.
     methods: Signal<Vec<Method>>,
-    // Rename is offered.
+    // Rename and Change are offered.
     can_change: bool,
     // Delete is offered.
     can_delete: bool,
-    // A row's "Delete".
-    on_delete: Callback<Method>,
+    // A row's "Delete" and "Change".
+    actions: RowActions,
     // After a rename, with the new name.
     on_renamed: Callback<String>,
     // Where a failed rename says why.
@@ -45,7 +52,7 @@ pub fn method_list(
             .into_iter()
             .map(|method| {
                 view! {
-                    {untrack(|| method_row(method, can_change, can_delete, renaming, on_delete, on_renamed, action_error))}
+                    {untrack(|| method_row(method, can_change, can_delete, renaming, actions, on_renamed, action_error))}
                 }
             })
             .collect_view();
@@ -59,7 +66,7 @@ fn method_row(
     can_change: bool,
     can_delete: bool,
     renaming: RwSignal<Option<String>>,
-    on_delete: Callback<Method>,
+    actions: RowActions,
     on_renamed: Callback<String>,
     action_error: RwSignal<Option<String>>,
 ) -> impl IntoView {
@@ -159,9 +166,23 @@ fn method_row(
                 class="si-link si-danger-link"
                 data-testid=testids::DELETE_METHOD
                 aria-label=i18n.fmt(Key::DeleteNamed, &[("name", &method.name)])
-                on:click=move |_| on_delete.run(m.clone())
+                on:click=move |_| actions.delete.run(m.clone())
             >
                 {i18n.t(Key::Delete)}
+            </button>
+        }
+    });
+    let change_button = (can_change && method.method_type.changeable()).then(|| {
+        let m = method.clone();
+        view! {
+            <button
+                type="button"
+                class="si-link"
+                data-testid=testids::CHANGE_METHOD
+                aria-label=i18n.fmt(Key::ChangeNamed, &[("name", &method.name)])
+                on:click=move |_| actions.change.run(m.clone())
+            >
+                {i18n.t(Key::Change)}
             </button>
         }
     });
@@ -181,7 +202,7 @@ fn method_row(
                 {sspr_only.then(|| view! { <span class="si-method-note">{i18n.t(Key::SsprOnly)}</span> })}
                 {(method.method_type == MethodType::SecurityKey).then(|| last_use(&i18n, method.last_used_at))}
             </div>
-            <div class="si-method-actions">{rename_button} {delete_button}</div>
+            <div class="si-method-actions">{change_button} {rename_button} {delete_button}</div>
         </li>
     }
 }
