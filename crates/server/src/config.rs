@@ -517,7 +517,10 @@ const DEFAULT_QUESTIONS: [(&str, &str); 6] = [
         "What was the name of your first pet?",
         "Hoe heette uw eerste huisdier?",
     ),
-    ("In what city were you born?", "In welke stad bent u geboren?"),
+    (
+        "In what city were you born?",
+        "In welke stad bent u geboren?",
+    ),
     (
         "What was your childhood nickname?",
         "Wat was uw bijnaam als kind?",

@@ -158,7 +158,10 @@ mod tests {
         let mut i = info(&[Phone, Phone, Email, SecurityQuestions]);
         i.methods[1].phone_kind = Some(crate::methods::PhoneKind::Office);
         i.methods[1].default_modes = vec![DefaultMode::Call];
-        assert_eq!(i.methods[0].default_modes, [DefaultMode::Text, DefaultMode::Call]);
+        assert_eq!(
+            i.methods[0].default_modes,
+            [DefaultMode::Text, DefaultMode::Call]
+        );
         let listed: Vec<String> = ways(&choices(&i.methods, None))
             .into_iter()
             .map(|w| w.method.id)
