@@ -1,6 +1,7 @@
 //! Screen A's list: one row per method with its icon, name, masked detail, what it can
 //! be used for, and its rename and delete actions.
 
+use super::row_actions::{self, RowActions};
 use crate::client::Call;
 use crate::config::Action as HostAction;
 use crate::context::{Change, Reply, unique_id, use_ctx};
@@ -10,13 +11,6 @@ use leptos::prelude::*;
 use security_info_core::api::Method;
 use security_info_core::methods::{MethodSource, MethodType, Usage};
 use wasm_bindgen::JsValue;
-
-/// What a row's "Delete" and "Change" (a new number, address or set of questions) do.
-#[derive(Clone, Copy)]
-pub struct RowActions {
-    pub delete: Callback<Method>,
-    pub change: Callback<Method>,
-}
 
 /// The methods the host shows, or the empty state.
 pub fn method_list(
@@ -158,34 +152,8 @@ fn method_row(
             </button>
         }
     });
-    let delete_button = can_delete.then(|| {
-        let m = method.clone();
-        view! {
-            <button
-                type="button"
-                class="si-link si-danger-link"
-                data-testid=testids::DELETE_METHOD
-                aria-label=i18n.fmt(Key::DeleteNamed, &[("name", &method.name)])
-                on:click=move |_| actions.delete.run(m.clone())
-            >
-                {i18n.t(Key::Delete)}
-            </button>
-        }
-    });
-    let change_button = (can_change && method.method_type.changeable()).then(|| {
-        let m = method.clone();
-        view! {
-            <button
-                type="button"
-                class="si-link"
-                data-testid=testids::CHANGE_METHOD
-                aria-label=i18n.fmt(Key::ChangeNamed, &[("name", &method.name)])
-                on:click=move |_| actions.change.run(m.clone())
-            >
-                {i18n.t(Key::Change)}
-            </button>
-        }
-    });
+    let (change_button, delete_button) =
+        row_actions::buttons(&i18n, &method, can_change, can_delete, actions);
 
     view! {
         <li

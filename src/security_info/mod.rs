@@ -7,6 +7,7 @@ mod default_line;
 mod delete;
 mod dialogs;
 mod list;
+mod row_actions;
 mod step_up;
 
 use crate::change_default_dialog::option_label;
@@ -18,7 +19,8 @@ use crate::methods::enrol_dialogs;
 use crate::testids;
 use default_line::default_line;
 use leptos::prelude::*;
-use list::{RowActions, method_list};
+use list::method_list;
+use row_actions::RowActions;
 use security_info_core::api::{DefaultMethod, Method, SecurityInfo as Info};
 use security_info_core::screens::add::Enrolment;
 use step_up::step_up_host;
@@ -130,15 +132,9 @@ pub fn SecurityInfo(
     };
     let (ask_delete, delete_dialog) =
         delete::delete_flow(info.into(), notice, action_error, reload);
-    // "Change" on a phone, email or security questions row: its enrolment, replacing it.
     let row_actions = RowActions {
         delete: ask_delete,
-        change: Callback::new(move |m: Method| {
-            action_error.set(None);
-            let enrolment = Enrolment::of(m.method_type);
-            replacing.set(Some(m));
-            request_animation_frame(move || adding.set(Some(enrolment)));
-        }),
+        change: row_actions::change(adding, replacing, action_error),
     };
 
     let config = ctx.config().clone();
