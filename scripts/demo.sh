@@ -22,7 +22,7 @@ say "try push: Add sign-in method → Authenticator app → Can't scan image?, t
 
 say "starting the demo"
 exec "$TARGET_DIR/release/security-info-server" --demo \
-  --allowed-methods authenticator_push,totp \
+  --allowed-methods authenticator_push,totp,phone,security_key,email,security_questions \
   --listen "127.0.0.1:$PORT" --static-dir "$ROOT/dist" --data-dir "$ROOT/data" \
   --portal-listen "127.0.0.1:$PORTAL_PORT" --portal-dir "$ROOT/www/portal" \
   --portal-pkg-dir "$ROOT/dist/pkg"

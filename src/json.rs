@@ -12,10 +12,12 @@
 
 use js_sys::{Array, Function, JSON, Object, Reflect};
 use security_info_core::api::{
-    CodeFinishRequest, CodeSent, DefaultMethod, DefaultMethodResponse, ErrorCode,
-    HardwareTokenRequest, Method, OutboxMessage, PhoneStartRequest, Policy, Problem, RenameRequest,
-    ResendRequest, SecurityInfo, SendCodeRequest, Session, SetDefaultRequest, SignInRequest,
-    StepUp, StepUpResponse, TotpFinishRequest, TotpStartRequest, TotpStartResponse, VerifyRequest,
+    CodeFinishRequest, CodeSent, DefaultMethod, DefaultMethodResponse, EmailStartRequest,
+    ErrorCode, HardwareTokenRequest, Method, OutboxMessage, PhoneStartRequest, Policy, Problem,
+    RenameRequest, ResendRequest, SecurityAnswer, SecurityAnswersRequest, SecurityInfo,
+    SecurityQuestion, SecurityQuestions, SendCodeRequest, Session, SetDefaultRequest,
+    SignInRequest, StepUp, StepUpResponse, TotpFinishRequest, TotpStartRequest, TotpStartResponse,
+    VerifyRequest,
 };
 use security_info_core::methods::{DefaultMode, MethodSource, MethodType, PhoneKind, Usage};
 use security_info_core::push::{
@@ -496,6 +498,31 @@ mapping!(write PhoneStartRequest {
     locale: "locale" [skip_none],
 });
 
+mapping!(write EmailStartRequest {
+    address: "address",
+    replaces: "replaces" [skip_none],
+    locale: "locale" [skip_none],
+});
+
+mapping!(read SecurityQuestion {
+    id: "id",
+    text: "text",
+});
+
+mapping!(read SecurityQuestions {
+    required: "required",
+    questions: "questions",
+});
+
+mapping!(write SecurityAnswer {
+    question_id: "questionId",
+    answer: "answer",
+});
+
+mapping!(write SecurityAnswersRequest {
+    answers: "answers",
+});
+
 mapping!(read CodeSent {
     challenge_id: "challengeId",
     detail: "detail",
@@ -639,6 +666,28 @@ mod tests {
             mode: DefaultMode::Call,
             replaces: Some("m1".into()),
             locale: Some("nl".into()),
+        }));
+        same_fields::<EmailStartRequest>(serde_json::to_value(EmailStartRequest {
+            address: "a@b.cd".into(),
+            replaces: Some("m1".into()),
+            locale: Some("nl".into()),
+        }));
+        let question = SecurityQuestion {
+            id: "q1".into(),
+            text: "Where?".into(),
+        };
+        same_fields::<SecurityQuestion>(serde_json::to_value(&question));
+        same_fields::<SecurityQuestions>(serde_json::to_value(SecurityQuestions {
+            required: 3,
+            questions: vec![question],
+        }));
+        let answer = SecurityAnswer {
+            question_id: "q1".into(),
+            answer: "Amsterdam".into(),
+        };
+        same_fields::<SecurityAnswer>(serde_json::to_value(&answer));
+        same_fields::<SecurityAnswersRequest>(serde_json::to_value(SecurityAnswersRequest {
+            answers: vec![answer],
         }));
         same_fields::<CodeSent>(serde_json::to_value(CodeSent {
             challenge_id: "c".into(),

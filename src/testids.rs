@@ -101,6 +101,22 @@ pub const PHONE_SEND: &str = "phone-send";
 pub const PHONE_SENT: &str = "phone-sent";
 pub const RESEND_CODE: &str = "resend-code";
 pub const RESEND_WAIT: &str = "resend-wait";
+pub const REPLACES_NOTE: &str = "replaces-note";
+pub const CHANGE_METHOD: &str = "change-method";
+
+// Email
+pub const EMAIL_DIALOG: &str = "email-dialog";
+pub const EMAIL_ADDRESS: &str = "email-address";
+pub const EMAIL_SEND: &str = "email-send";
+
+// Security questions
+pub const QUESTIONS_DIALOG: &str = "questions-dialog";
+pub const QUESTION_SELECT: &str = "question-select";
+pub const ANSWER_INPUT: &str = "answer-input";
+pub const QUESTIONS_SUBMIT: &str = "questions-submit";
+
+// Add dialog: the types the policy does not allow
+pub const NOT_ALLOWED: &str = "not-allowed";
 
 // Demo outbox
 pub const OUTBOX: &str = "outbox";

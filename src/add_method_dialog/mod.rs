@@ -51,6 +51,23 @@ fn add_method_body(
             })
         }
     });
+    // Named in a note: what the policy does not allow (SPEC section 2).
+    let refused = {
+        let ctx = ctx.clone();
+        move || {
+            info.with(|info| {
+                let types = info.as_ref().map_or_else(Vec::new, |info| {
+                    add::not_allowed(info, |t| ctx.config().offers(t))
+                });
+                let names: Vec<String> =
+                    types.into_iter().map(|t| ctx.i18n.method_type(t)).collect();
+                (!names.is_empty()).then(|| {
+                    ctx.i18n
+                        .fmt(Key::NotAllowedTypes, &[("types", &names.join(", "))])
+                })
+            })
+        }
+    };
     let selected = RwSignal::new(0usize);
     let error = RwSignal::new(None::<String>);
     let select_id = unique_id("method-select");
@@ -141,7 +158,7 @@ fn add_method_body(
     };
 
     let form = move || {
-        let (add, list, i18n) = (add.clone(), list.clone(), i18n.clone());
+        let (add, list, i18n, refused) = (add.clone(), list.clone(), i18n.clone(), refused.clone());
         view! {
             <form
                 class="si-form"
@@ -153,6 +170,7 @@ fn add_method_body(
                 {list}
                 <p class="si-error" role="alert" data-testid=testids::ERROR>{move || error.get()}</p>
                 <p class="si-note">{i18n.t(Key::PolicyNote)}</p>
+                <p class="si-note" data-testid=testids::NOT_ALLOWED>{refused}</p>
                 <div class="si-footer">
                     <button
                         type="submit"

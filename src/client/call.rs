@@ -3,9 +3,9 @@
 
 use crate::json;
 use security_info_core::api::{
-    CodeFinishRequest, HardwareTokenRequest, PhoneStartRequest, RenameRequest, ResendRequest,
-    SendCodeRequest, SetDefaultRequest, SignInRequest, TotpFinishRequest, TotpStartRequest,
-    VerifyRequest,
+    CodeFinishRequest, EmailStartRequest, HardwareTokenRequest, PhoneStartRequest, RenameRequest,
+    ResendRequest, SecurityAnswersRequest, SendCodeRequest, SetDefaultRequest, SignInRequest,
+    TotpFinishRequest, TotpStartRequest, VerifyRequest,
 };
 use security_info_core::push::{PushChallengeRequest, PushCompleteRequest, PushTestRequest};
 use wasm_bindgen::JsValue;
@@ -149,6 +149,41 @@ impl Call {
     /// Adds the phone (or changes its number) with the code that was sent.
     pub fn phone_finish(request: &CodeFinishRequest) -> Self {
         Self::new("POST", "/me/methods/phone", Some(json::encode(request)))
+    }
+
+    /// Sends a code to an email address to add it (or change one).
+    pub fn email_start(request: &EmailStartRequest) -> Self {
+        Self::new(
+            "POST",
+            "/me/methods/email/start",
+            Some(json::encode(request)),
+        )
+    }
+
+    /// Adds the email address (or changes it) with the code that was sent.
+    pub fn email_finish(request: &CodeFinishRequest) -> Self {
+        Self::new("POST", "/me/methods/email", Some(json::encode(request)))
+    }
+
+    /// The administrator's security questions in `locale`, and how many to answer.
+    pub fn security_questions(locale: &str) -> Self {
+        Self::new(
+            "GET",
+            format!(
+                "/me/security-questions?locale={}",
+                js_sys::encode_uri_component(locale)
+            ),
+            None,
+        )
+    }
+
+    /// Sets the caller's security questions (a new set replaces the old one).
+    pub fn security_answers(request: &SecurityAnswersRequest) -> Self {
+        Self::new(
+            "POST",
+            "/me/methods/security-questions",
+            Some(json::encode(request)),
+        )
     }
 
     /// A new code for an open enrolment challenge (phone or email).

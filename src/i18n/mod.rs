@@ -216,6 +216,33 @@ messages! {
         "Deze code is verlopen of te vaak geprobeerd. Vraag een nieuwe code aan.";
     PhoneDeliveryFailed "phoneDeliveryFailed" => "We couldn't send the code. Check the number, or try again later.",
         "We konden de code niet verzenden. Controleer het nummer of probeer het later opnieuw.";
+    ReplacesNote "replacesNote" => "This replaces {detail} once the new one is verified.",
+        "Dit vervangt {detail} zodra het nieuwe is geverifieerd.";
+    ChangeNamed "changeNamed" => "Change {name}", "{name} wijzigen";
+    NotAllowedTypes "notAllowedTypes" => "Your organization doesn't allow: {types}.",
+        "Uw organisatie staat niet toe: {types}.";
+
+    EmailTitle "emailTitle" => "Email", "E-mail";
+    EmailIntro "emailIntro" => "Enter the email address where we can send you a code when you reset your password.",
+        "Voer het e-mailadres in waar we u een code kunnen sturen als u uw wachtwoord opnieuw instelt.";
+    EmailAddress "emailAddress" => "Email address", "E-mailadres";
+    EmailAddressInvalid "emailAddressInvalid" => "Enter a valid email address, like name@example.com.",
+        "Voer een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.";
+    EmailDeliveryFailed "emailDeliveryFailed" => "We couldn't send the code, try again.",
+        "We konden de code niet verzenden, probeer het opnieuw.";
+
+    QuestionsIntro "questionsIntro" => "Choose {count} questions and answer them. You can use your answers to reset your password.",
+        "Kies {count} vragen en beantwoord ze. U kunt uw antwoorden gebruiken om uw wachtwoord opnieuw in te stellen.";
+    QuestionsReplace "questionsReplace" => "Your new answers replace all of your current ones.",
+        "Uw nieuwe antwoorden vervangen al uw huidige antwoorden.";
+    QuestionLabel "questionLabel" => "Question {n}", "Vraag {n}";
+    AnswerLabel "answerLabel" => "Answer {n}", "Antwoord {n}";
+    QuestionChoose "questionChoose" => "Choose a question", "Kies een vraag";
+    QuestionMissing "questionMissing" => "Choose question {n}.", "Kies vraag {n}.";
+    AnswerTooShort "answerTooShort" => "Answer {n} needs at least {min} characters.",
+        "Antwoord {n} moet minstens {min} tekens hebben.";
+    QuestionsInvalid "questionsInvalid" => "Those answers can't be used. Check them and try again.",
+        "Deze antwoorden kunnen niet worden gebruikt. Controleer ze en probeer het opnieuw.";
     OutboxTitle "outboxTitle" => "Outbox (demo)", "Postvak UIT (demo)";
     OutboxIntro "outboxIntro" => "The texts, calls and emails this demo sends arrive here instead of on a real phone or mailbox.",
         "De sms'jes, oproepen en e-mails die deze demo verstuurt, komen hier binnen in plaats van op een echte telefoon of in een echte mailbox.";

@@ -1,6 +1,7 @@
 //! Screen A's list: one row per method with its icon, name, masked detail, what it can
 //! be used for, and its rename and delete actions.
 
+use super::row_actions::{self, RowActions};
 use crate::client::Call;
 use crate::config::Action as HostAction;
 use crate::context::{Change, Reply, unique_id, use_ctx};
@@ -15,12 +16,12 @@ use wasm_bindgen::JsValue;
 pub fn method_list(
     // The user's methods as the server has them.
     methods: Signal<Vec<Method>>,
-    // Rename is offered.
+    // Rename and Change are offered.
     can_change: bool,
     // Delete is offered.
     can_delete: bool,
-    // A row's "Delete".
-    on_delete: Callback<Method>,
+    // A row's "Delete" and "Change".
+    actions: RowActions,
     // After a rename, with the new name.
     on_renamed: Callback<String>,
     // Where a failed rename says why.
@@ -45,7 +46,7 @@ pub fn method_list(
             .into_iter()
             .map(|method| {
                 view! {
-                    {untrack(|| method_row(method, can_change, can_delete, renaming, on_delete, on_renamed, action_error))}
+                    {untrack(|| method_row(method, can_change, can_delete, renaming, actions, on_renamed, action_error))}
                 }
             })
             .collect_view();
@@ -59,7 +60,7 @@ fn method_row(
     can_change: bool,
     can_delete: bool,
     renaming: RwSignal<Option<String>>,
-    on_delete: Callback<Method>,
+    actions: RowActions,
     on_renamed: Callback<String>,
     action_error: RwSignal<Option<String>>,
 ) -> impl IntoView {
@@ -151,20 +152,8 @@ fn method_row(
             </button>
         }
     });
-    let delete_button = can_delete.then(|| {
-        let m = method.clone();
-        view! {
-            <button
-                type="button"
-                class="si-link si-danger-link"
-                data-testid=testids::DELETE_METHOD
-                aria-label=i18n.fmt(Key::DeleteNamed, &[("name", &method.name)])
-                on:click=move |_| on_delete.run(m.clone())
-            >
-                {i18n.t(Key::Delete)}
-            </button>
-        }
-    });
+    let (change_button, delete_button) =
+        row_actions::buttons(&i18n, &method, can_change, can_delete, actions);
 
     view! {
         <li
@@ -181,7 +170,7 @@ fn method_row(
                 {sspr_only.then(|| view! { <span class="si-method-note">{i18n.t(Key::SsprOnly)}</span> })}
                 {(method.method_type == MethodType::SecurityKey).then(|| last_use(&i18n, method.last_used_at))}
             </div>
-            <div class="si-method-actions">{rename_button} {delete_button}</div>
+            <div class="si-method-actions">{change_button} {rename_button} {delete_button}</div>
         </li>
     }
 }

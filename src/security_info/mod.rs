@@ -7,6 +7,7 @@ mod default_line;
 mod delete;
 mod dialogs;
 mod list;
+mod row_actions;
 mod step_up;
 
 use crate::change_default_dialog::option_label;
@@ -19,6 +20,7 @@ use crate::testids;
 use default_line::default_line;
 use leptos::prelude::*;
 use list::method_list;
+use row_actions::RowActions;
 use security_info_core::api::{DefaultMethod, Method, SecurityInfo as Info};
 use security_info_core::screens::add::Enrolment;
 use step_up::step_up_host;
@@ -39,6 +41,7 @@ pub fn SecurityInfo(
     let action_error = RwSignal::new(None::<String>);
     let add_open = RwSignal::new(false);
     let adding = RwSignal::new(None::<Enrolment>);
+    let replacing = RwSignal::new(None::<Method>);
     let default_open = RwSignal::new(false);
 
     // The last answer stays while a reload runs (no flash of "Loading…"), and beside
@@ -129,6 +132,10 @@ pub fn SecurityInfo(
     };
     let (ask_delete, delete_dialog) =
         delete::delete_flow(info.into(), notice, action_error, reload);
+    let row_actions = RowActions {
+        delete: ask_delete,
+        change: row_actions::change(adding, replacing, action_error),
+    };
 
     let config = ctx.config().clone();
     let heading_id = unique_id("title");
@@ -188,7 +195,7 @@ pub fn SecurityInfo(
                         methods,
                         !ctx.config().read_only,
                         !ctx.config().read_only && !ctx.config().disable_delete,
-                        ask_delete,
+                        row_actions,
                         on_renamed,
                         action_error,
                     )}
@@ -214,7 +221,7 @@ pub fn SecurityInfo(
             {status}
             {page}
             {dialogs::add_method(add_open, info.into(), on_choose)}
-            {enrol_dialogs(adding, product, on_added, on_other_method)}
+            {enrol_dialogs(adding, replacing, product, on_added, on_other_method)}
             {dialogs::change_default(default_open, methods, default_method, on_default_changed)}
             {delete_dialog}
             // Last, so it stacks above a dialog whose action it verifies.

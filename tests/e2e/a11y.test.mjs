@@ -7,7 +7,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { startServer, launch, byId, signIn, addMethod, selectMethodType, totpCode, screenshot, verify } from "./harness.mjs";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-const SCREENSHOTS = new Set(["sign-in", "security-info", "add-method", "add-method-source", "hardware-token-error", "wizard-scan", "default-dialog", "confirm-dialog", "verify-dialog", "security-key", "security-key-name", "phone", "phone-code"]);
+const SCREENSHOTS = new Set(["sign-in", "security-info", "add-method", "add-method-source", "hardware-token-error", "wizard-scan", "default-dialog", "confirm-dialog", "verify-dialog", "security-key", "security-key-name", "phone", "phone-code", "email", "email-code", "questions"]);
 const VARIANTS = [
   { name: "light", query: "", colorScheme: "light" },
   { name: "dark", query: "?theme=dark", colorScheme: "dark" },
@@ -165,6 +165,34 @@ for (const variant of VARIANTS) {
       await outbox.locator("summary").click();
       await outbox.locator(byId("outbox-message")).first().waitFor();
       await audit("phone-code", keyPage);
+      await phone.locator(".si-dialog-head button").click();
+      await phone.waitFor({ state: "detached" });
+      // The open outbox covers the page's top left (the add button) on narrow text.
+      await outbox.locator("summary").click();
+
+      // The email dialog (password reset only): the address, its error, the code screen.
+      await addMethod(keyPage, "email");
+      const email = keyPage.locator(byId("email-dialog"));
+      await email.locator(byId("email-address")).waitFor();
+      await audit("email", keyPage);
+      await email.locator(byId("email-send")).click();
+      await email.locator(byId("error")).filter({ hasText: /\S/ }).waitFor();
+      await audit("email-error", keyPage);
+      await email.locator(byId("email-address")).fill("alice@contoso.nl");
+      await email.locator(byId("email-send")).click();
+      await email.locator(byId("code-input")).waitFor();
+      await audit("email-code", keyPage);
+      await email.locator(".si-dialog-head button").click();
+      await email.waitFor({ state: "detached" });
+
+      // Security questions: the form, and its error.
+      await addMethod(keyPage, "security_questions");
+      const questions = keyPage.locator(byId("questions-dialog"));
+      await questions.locator(byId("question-select")).nth(2).waitFor();
+      await audit("questions", keyPage);
+      await questions.locator(byId("questions-submit")).click();
+      await questions.locator(byId("error")).filter({ hasText: /\S/ }).waitFor();
+      await audit("questions-error", keyPage);
     } finally {
       console.log(`axe ${variant.name}: ${audited.length} screens, ${findings.length} violations`);
       await browser.close();

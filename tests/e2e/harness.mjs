@@ -320,3 +320,27 @@ export function useDemo(serverArgs = []) {
   });
   return env;
 }
+
+/**
+ * Opens the outbox panel (once), refreshes it until it holds `count` messages and
+ * returns the newest: its kind, its heading ("Text to …") and its text.
+ */
+export async function newestMessage(page, count) {
+  const outbox = page.locator(byId("outbox"));
+  if (!(await outbox.evaluate((d) => d.open))) await outbox.locator("summary").click();
+  await outbox.locator(byId("outbox-refresh")).click();
+  await waitForCount(outbox.locator(byId("outbox-message")), count);
+  const first = outbox.locator(byId("outbox-message")).first();
+  return {
+    kind: await first.getAttribute("data-kind"),
+    to: (await first.locator(".si-demo-outbox-to").textContent()).trim(),
+    text: (await first.locator(".si-demo-outbox-text").textContent()).trim(),
+  };
+}
+
+/** The code in a text ("… is 123456 …") or a call ("… is 1, 2, 3, 4, 5, 6 …"). */
+export function codeIn(text) {
+  const match = text.match(/\d(?:, )?\d(?:, )?\d(?:, )?\d(?:, )?\d(?:, )?\d/);
+  if (!match) throw new Error(`no code in ${text}`);
+  return match[0].replace(/\D/g, "");
+}

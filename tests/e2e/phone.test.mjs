@@ -4,35 +4,11 @@
 // same in Dutch, and an office phone by call with an extension, by keyboard alone.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { useDemo, startServer, launch, byId, signIn, addMethod, rows, waitForCount } from "./harness.mjs";
+import { useDemo, startServer, launch, byId, signIn, addMethod, rows, waitForCount, newestMessage, codeIn } from "./harness.mjs";
 
 // A short cool-down so that "Resend" can be tried.
 const COOLDOWN = 3;
 const demo = useDemo(["--code-resend-cooldown", String(COOLDOWN)]);
-
-/**
- * Opens the outbox panel (once), refreshes it until it holds `count` messages and
- * returns the newest: its kind, its heading ("Text to …") and its text.
- */
-async function newestMessage(page, count) {
-  const outbox = page.locator(byId("outbox"));
-  if (!(await outbox.evaluate((d) => d.open))) await outbox.locator("summary").click();
-  await outbox.locator(byId("outbox-refresh")).click();
-  await waitForCount(outbox.locator(byId("outbox-message")), count);
-  const first = outbox.locator(byId("outbox-message")).first();
-  return {
-    kind: await first.getAttribute("data-kind"),
-    to: (await first.locator(".si-demo-outbox-to").textContent()).trim(),
-    text: (await first.locator(".si-demo-outbox-text").textContent()).trim(),
-  };
-}
-
-/** The code in a text ("… is 123456 …") or a call ("… is 1, 2, 3, 4, 5, 6 …"). */
-function codeIn(text) {
-  const match = text.match(/\d(?:, )?\d(?:, )?\d(?:, )?\d(?:, )?\d(?:, )?\d/);
-  assert.ok(match, `no code in ${text}`);
-  return match[0].replace(/\D/g, "");
-}
 
 /** Fills the number screen: mobile in the Netherlands, by text. */
 async function sendToMobile(dialog, national) {
@@ -247,6 +223,59 @@ test("an office phone with an extension is added by a call, with the keyboard al
     await dialog.waitFor({ state: "detached" });
     await waitForCount(rows(page), 1);
     await page.locator(byId("default-method"), { hasText: /Phone – call \+31/ }).waitFor();
+    assert.deepEqual(browser.context.problems, []);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test("Change: a new number is verified (after a step-up) before it replaces the old one", async () => {
+  const server = await startServer();
+  const browser = await launch();
+  try {
+    const page = await browser.context.newPage();
+    await signIn(page, server.url, "alice");
+    await addMethod(page, "phone");
+    const dialog = page.locator(byId("phone-dialog"));
+    await sendToMobile(dialog, "06 1234 5678");
+    await dialog.locator(byId("code-input")).fill(codeIn((await newestMessage(page, 1)).text));
+    await dialog.locator(byId("code-submit")).click();
+    await dialog.waitFor({ state: "detached" });
+    await waitForCount(rows(page), 1);
+    const id = await rows(page).first().getAttribute("data-method-id");
+
+    // A fresh page: the sign-in had the password only, so the change needs a step-up,
+    // by a code texted to the old number.
+    await page.close();
+    const again = await browser.context.newPage();
+    await again.goto(`${server.url}/`);
+    await waitForCount(rows(again), 1);
+    await rows(again).first().locator(byId("change-method")).click();
+    const change = again.locator(byId("phone-dialog"));
+    await change.locator(byId("replaces-note"), { hasText: /^This replaces \+31 6 •+ ?78 once the new one is verified\.$/ }).waitFor();
+    assert.equal(await change.locator(byId("use-other-method")).count(), 0, "changing, not adding");
+    await change.locator(byId("phone-country")).selectOption("NL");
+    await change.locator(byId("phone-number")).fill("06 1111 2299");
+    await change.locator(byId("phone-send")).click();
+    const verify = again.locator(byId("verify-dialog"));
+    await verify.waitFor();
+    const stepUp = await newestMessage(again, 2);
+    assert.equal(stepUp.to, "Text to +31612345678", "the step-up goes to the old number");
+    await verify.locator(byId("verify-input")).fill(codeIn(stepUp.text));
+    await verify.locator(byId("verify-submit")).click();
+    await verify.waitFor({ state: "detached" });
+    await change.locator(byId("code-input")).waitFor();
+    const message = await newestMessage(again, 3);
+    assert.equal(message.to, "Text to +31611112299");
+    // Until the new number's code is typed, the old number stays.
+    assert.match((await rows(again).first().locator(".si-method-detail").textContent()).trim(), /78$/);
+    await change.locator(byId("code-input")).fill(codeIn(message.text));
+    await change.locator(byId("code-submit")).click();
+    await change.waitFor({ state: "detached" });
+    await rows(again).first().locator(".si-method-detail", { hasText: /^\+31 6 •+ ?99$/ }).waitFor();
+    assert.equal(await rows(again).count(), 1, "replaced, not added");
+    assert.equal(await rows(again).first().getAttribute("data-method-id"), id);
     assert.deepEqual(browser.context.problems, []);
   } finally {
     await browser.close();

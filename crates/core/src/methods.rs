@@ -140,6 +140,17 @@ impl MethodType {
                 | MethodType::Totp
                 | MethodType::SecurityKey
                 | MethodType::Phone
+                | MethodType::Email
+                | MethodType::SecurityQuestions
+        )
+    }
+
+    /// "Change" in the list: a new number, address or set of questions is enrolled
+    /// (verified first) and replaces the method's; other types are deleted and added.
+    pub fn changeable(self) -> bool {
+        matches!(
+            self,
+            MethodType::Phone | MethodType::Email | MethodType::SecurityQuestions
         )
     }
 
@@ -468,7 +479,7 @@ mod tests {
             .into_iter()
             .filter(|t| t.enrolable())
             .collect();
-        assert_eq!(enrolable, [AuthenticatorPush, Totp, Phone, SecurityKey]);
+        assert_eq!(enrolable, MethodType::ALL);
         // A security key is proven by touching it, never by a code, and never counts
         // toward the authenticator limit.
         assert!(SecurityKey.verifiable_by_key() && SecurityKey.verifiable());
@@ -485,6 +496,34 @@ mod tests {
             }
         }
         assert!(!Email.verifiable_by_code());
+        let changeable: Vec<_> = MethodType::ALL
+            .into_iter()
+            .filter(|t| t.changeable())
+            .collect();
+        assert_eq!(changeable, [Phone, Email, SecurityQuestions]);
+    }
+
+    #[test]
+    fn reset_only_types_are_never_a_default_or_a_two_step_option() {
+        for t in [Email, SecurityQuestions] {
+            assert!(t.enrolable(), "{t}");
+            assert!(!t.is_two_step() && t.usable_for_reset(), "{t}");
+            assert!(!t.verifiable(), "{t}: never offered to verify");
+            assert!(t.default_modes(None).is_empty(), "{t}");
+            assert!(t.default_modes(Some(PhoneKind::Mobile)).is_empty(), "{t}");
+        }
+        let only_reset = [M(1, Email, None), M(2, SecurityQuestions, None)];
+        assert_eq!(default_options(&only_reset), []);
+        assert_eq!(
+            fallback_default(&only_reset, Some((1, DefaultMode::Text))),
+            None
+        );
+        assert_eq!(
+            default_after_add(None, &M(2, SecurityQuestions, None)),
+            None
+        );
+        let with_app = [M(1, Email, None), M(3, Totp, None)];
+        assert_eq!(default_options(&with_app), [(3, DefaultMode::Code)]);
     }
 
     #[test]

@@ -510,13 +510,33 @@ pub enum ConfigError {
     },
 }
 
-const DEFAULT_QUESTIONS: [&str; 6] = [
-    "What was the name of your first pet?",
-    "In what city were you born?",
-    "What was your childhood nickname?",
-    "What is the name of your favourite teacher?",
-    "What was the make of your first car?",
-    "In what city did your parents meet?",
+/// The questions when the configuration names none: English and Dutch (their ids are
+/// the English texts' hashes, as for English-only questions).
+const DEFAULT_QUESTIONS: [(&str, &str); 6] = [
+    (
+        "What was the name of your first pet?",
+        "Hoe heette uw eerste huisdier?",
+    ),
+    (
+        "In what city were you born?",
+        "In welke stad bent u geboren?",
+    ),
+    (
+        "What was your childhood nickname?",
+        "Wat was uw bijnaam als kind?",
+    ),
+    (
+        "What is the name of your favourite teacher?",
+        "Hoe heet uw favoriete leraar?",
+    ),
+    (
+        "What was the make of your first car?",
+        "Wat was het merk van uw eerste auto?",
+    ),
+    (
+        "In what city did your parents meet?",
+        "In welke stad hebben uw ouders elkaar ontmoet?",
+    ),
 ];
 
 impl Settings {
@@ -624,7 +644,14 @@ impl Settings {
         let questions = settings.security_questions.clone().unwrap_or_else(|| {
             DEFAULT_QUESTIONS
                 .iter()
-                .map(|q| Question::english_only(q))
+                .map(|(en, nl)| {
+                    Question::Translated(
+                        [("en", en), ("nl", nl)]
+                            .into_iter()
+                            .map(|(l, t)| (l.to_owned(), (*t).to_owned()))
+                            .collect(),
+                    )
+                })
                 .collect()
         });
         check_questions(&questions)?;
@@ -817,10 +844,6 @@ impl std::str::FromStr for Question {
 }
 
 impl Question {
-    fn english_only(text: &str) -> Question {
-        Question::Text(text.to_owned())
-    }
-
     pub fn english(&self) -> &str {
         match self {
             Question::Text(t) => t,

@@ -221,6 +221,27 @@ async fn policy_and_step_up_apply() {
 }
 
 #[test]
+fn the_default_questions_are_english_and_dutch_with_ids_from_the_english_text() {
+    let config = Settings {
+        encryption_key: Some(ENCRYPTION_KEY.into()),
+        ..Settings::default()
+    }
+    .resolve()
+    .expect("config");
+    assert_eq!(config.questions.len(), 6);
+    let first = &config.questions[0];
+    assert_eq!(first.text("en"), "What was the name of your first pet?");
+    assert_eq!(first.text("nl-NL"), "Hoe heette uw eerste huisdier?");
+    assert_eq!(first.text("fr"), "What was the name of your first pet?");
+    // The same id as the English-only question had: stored answers keep their question.
+    assert_eq!(
+        first.id(),
+        Question::Text("What was the name of your first pet?".into()).id()
+    );
+    assert!(config.questions.iter().all(|q| q.text("nl") != q.english()));
+}
+
+#[test]
 fn questions_come_from_the_toml_file_with_translations() {
     let dir = TempDir::new();
     let file = dir.0.join("config.toml");

@@ -1,17 +1,39 @@
-//! The code screen: where the code went, the code, "Resend" after the cool-down.
+//! The code screen: where the code went, the code, "Resend" after the cool-down. The
+//! email dialog uses it too ([`Channel`] says what differs).
 
 use crate::client::Call;
 use crate::code_input::CodeInput;
 use crate::context::{Change, Reply, unique_id, use_ctx};
 use crate::error::ClientError;
-use crate::i18n::Key;
+use crate::i18n::{I18n, Key};
 use crate::testids;
 use leptos::prelude::*;
-use security_info_core::api::{CodeSent, Method, ResendRequest};
+use security_info_core::api::{CodeFinishRequest, CodeSent, Method, Problem, ResendRequest};
 use security_info_core::methods::DefaultMode;
 use security_info_core::screens::phone::{Refusal, finish_request, resend_wait};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
+
+/// What differs between a phone's code screen and an email address's.
+#[derive(Clone, Copy)]
+pub struct Channel {
+    /// The request that finishes the enrolment with the code.
+    pub finish: fn(&CodeFinishRequest) -> Call,
+    /// The refusal for a problem the server answered.
+    pub refusal: fn(&Problem) -> Option<Refusal>,
+    /// What the dialog says about a refusal.
+    pub message: fn(&I18n, &Refusal) -> String,
+    /// The code went by email ("We just sent a code to …", never "We're calling").
+    pub email: bool,
+}
+
+/// A phone's code screen.
+pub const PHONE: Channel = Channel {
+    finish: Call::phone_finish,
+    refusal: Refusal::from_problem,
+    message: super::message,
+    email: false,
+};
 
 /// Enter the code that was sent (`first`); `on_added` gets the new method.
 #[component]
@@ -20,6 +42,8 @@ pub fn CodeStep(
     first: CodeSent,
     /// Called with the new method once the server stored it.
     on_added: Callback<Method>,
+    /// Phone or email.
+    channel: Channel,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let i18n = ctx.i18n.clone();
@@ -48,7 +72,7 @@ pub fn CodeStep(
     let show = {
         let i18n = i18n.clone();
         move |r: Refusal| {
-            error.set(Some(super::message(&i18n, &r)));
+            error.set(Some((channel.message)(&i18n, &r)));
             refusal.set(Some(r));
         }
     };
@@ -56,7 +80,7 @@ pub fn CodeStep(
         let show = show.clone();
         move |e: ClientError| {
             if let ClientError::Problem(p) = e
-                && let Some(r) = Refusal::from_problem(&p)
+                && let Some(r) = (channel.refusal)(&p)
             {
                 show(r);
             }
@@ -88,7 +112,7 @@ pub fn CodeStep(
         refusal.set(None);
         resent.set(false);
         match sent.with_untracked(|s| finish_request(s, &code.get_untracked())) {
-            Ok(request) => finish.send(Change::new(Call::phone_finish(&request))),
+            Ok(request) => finish.send(Change::new((channel.finish)(&request))),
             Err(r) => show(r),
         }
     };
@@ -108,7 +132,7 @@ pub fn CodeStep(
         move || {
             sent.with(|s| {
                 let key = match s.mode {
-                    DefaultMode::Call => Key::PhoneSentCall,
+                    DefaultMode::Call if !channel.email => Key::PhoneSentCall,
                     _ => Key::PhoneSentText,
                 };
                 let digits = s.code_digits.to_string();

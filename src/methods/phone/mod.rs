@@ -4,7 +4,7 @@
 //! (`security_info_core::screens::phone`) joins and checks the number and the code;
 //! the server is the authority and sends the code.
 
-mod code;
+pub(crate) mod code;
 mod countries;
 mod number;
 
@@ -31,6 +31,9 @@ pub fn PhoneDialog(
     /// Two-way open state.
     #[prop(into)]
     open: Open,
+    /// "Change": the phone method the verified new number replaces (`None`: add one).
+    #[prop(optional, into)]
+    replaces: Signal<Option<Method>>,
     /// Called with the new method once the server stored it (the dialog closes).
     #[prop(optional, into)]
     on_added: Option<Callback<Method>>,
@@ -50,8 +53,12 @@ pub fn PhoneDialog(
     view! {
         <Dialog open title=Named::from(i18n.t(Key::PhoneTitle)) testid=testids::PHONE_DIALOG>
             {move || match sent.get() {
-                None => view! { <NumberStep sent on_other_method /> }.into_any(),
-                Some(first) => view! { <CodeStep first on_added=done /> }.into_any(),
+                None => {
+                    let replaces = replaces.get_untracked();
+                    let on_other_method = on_other_method.filter(|_| replaces.is_none());
+                    view! { <NumberStep sent replaces on_other_method /> }.into_any()
+                }
+                Some(first) => view! { <CodeStep first on_added=done channel=code::PHONE /> }.into_any(),
             }}
         </Dialog>
     }
@@ -63,6 +70,7 @@ pub(crate) fn message(i18n: &I18n, refusal: &Refusal) -> String {
     match refusal {
         Refusal::CountryMissing => i18n.t(Key::PhoneCountryMissing),
         Refusal::NumberInvalid => i18n.t(Key::PhoneNumberInvalid),
+        Refusal::AddressInvalid => i18n.t(Key::EmailAddressInvalid),
         Refusal::ExtensionInvalid => i18n.t(Key::PhoneExtensionInvalid),
         Refusal::CodeMalformed => i18n.fmt(Key::PhoneCodeMalformed, &[("digits", &digits)]),
         Refusal::CodeWrong => i18n.t(Key::PhoneCodeWrong),

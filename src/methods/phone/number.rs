@@ -8,7 +8,7 @@ use crate::i18n::Key;
 use crate::methods::other_method_button;
 use crate::testids;
 use leptos::prelude::*;
-use security_info_core::api::CodeSent;
+use security_info_core::api::{CodeSent, Method};
 use security_info_core::methods::{DefaultMode, PhoneKind};
 use security_info_core::screens::phone::{NumberForm, Refusal};
 
@@ -17,6 +17,8 @@ use security_info_core::screens::phone::{NumberForm, Refusal};
 pub fn NumberStep(
     /// Set to the server's answer once a code was sent.
     sent: RwSignal<Option<CodeSent>>,
+    /// "Change": the method the new number replaces.
+    replaces: Option<Method>,
     /// "I want to set up a different method".
     on_other_method: Option<Callback<()>>,
 ) -> impl IntoView {
@@ -49,12 +51,13 @@ pub fn NumberStep(
     });
     let pending = send.pending();
     let lang = i18n.lang().to_owned();
+    let replaced_id = replaces.as_ref().map(|m| m.id.clone());
     let submit = move || {
         if pending.get_untracked() {
             return;
         }
         refusal.set(None);
-        match form.with_untracked(|f| f.request(None, Some(lang.clone()))) {
+        match form.with_untracked(|f| f.request(replaced_id.clone(), Some(lang.clone()))) {
             Ok(request) => send.send(Change::new(Call::phone_start(&request))),
             Err(r) => show(r),
         }
@@ -67,9 +70,13 @@ pub fn NumberStep(
     let kind_name = unique_id("phone-kind");
     let mode_name = unique_id("phone-mode");
     let other_method = on_other_method.map(|cb| other_method_button(&i18n, cb));
+    let replaces_note = replaces.and_then(|m| m.detail).map(|detail| {
+        view! { <p class="si-note" data-testid=testids::REPLACES_NOTE>{i18n.fmt(Key::ReplacesNote, &[("detail", &detail)])}</p> }
+    });
     view! {
         <form class="si-wizard" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
             <p>{i18n.t(Key::PhoneIntro)}</p>
+            {replaces_note}
             <fieldset class="si-fieldset" data-testid=testids::PHONE_KIND>
                 <legend class="si-label">{i18n.t(Key::PhoneKindLegend)}</legend>
                 {radio(form, kind_name.clone(), true, i18n.t(Key::PhoneMobile), "phone-kind-mobile", |f| f.kind = PhoneKind::Mobile)}

@@ -46,6 +46,18 @@ pub fn options(info: &SecurityInfo, host_offers: impl Fn(MethodType) -> bool) ->
         .collect()
 }
 
+/// Types this build can enrol and the host offers that the policy does not allow: the
+/// dialog names them ("Your organization doesn't allow: …").
+pub fn not_allowed(
+    info: &SecurityInfo,
+    host_offers: impl Fn(MethodType) -> bool,
+) -> Vec<MethodType> {
+    MethodType::ALL
+        .into_iter()
+        .filter(|t| t.enrolable() && !info.policy.allowed_methods.contains(t) && host_offers(*t))
+        .collect()
+}
+
 /// May `chosen` be added next to the user's methods under their policy?
 pub fn check(info: &SecurityInfo, chosen: MethodType) -> Result<(), CoreError> {
     let existing: Vec<MethodType> = info.methods.iter().map(|m| m.method_type).collect();
@@ -98,25 +110,34 @@ pub(crate) mod tests {
     #[test]
     fn offers_what_is_enrolable_allowed_and_offered() {
         let mut i = info(&[]);
-        assert_eq!(
-            options(&i, |_| true),
-            [
-                MethodType::AuthenticatorPush,
-                MethodType::Totp,
-                MethodType::Phone,
-                MethodType::SecurityKey
-            ]
-        );
+        assert_eq!(options(&i, |_| true), MethodType::ALL);
+        assert_eq!(not_allowed(&i, |_| true), []);
         assert_eq!(
             options(&i, |t| t != MethodType::Totp),
             [
                 MethodType::AuthenticatorPush,
                 MethodType::Phone,
-                MethodType::SecurityKey
+                MethodType::SecurityKey,
+                MethodType::Email,
+                MethodType::SecurityQuestions,
             ]
         );
         i.policy.allowed_methods = vec![MethodType::Totp, MethodType::Email];
-        assert_eq!(options(&i, |_| true), [MethodType::Totp]);
+        assert_eq!(options(&i, |_| true), [MethodType::Totp, MethodType::Email]);
+        assert_eq!(
+            not_allowed(&i, |_| true),
+            [
+                MethodType::AuthenticatorPush,
+                MethodType::Phone,
+                MethodType::SecurityKey,
+                MethodType::SecurityQuestions,
+            ]
+        );
+        // What the host hides is not named either.
+        assert_eq!(
+            not_allowed(&i, |t| t == MethodType::Phone),
+            [MethodType::Phone]
+        );
     }
 
     #[test]

@@ -5,8 +5,10 @@
 pub mod add;
 pub mod default_choice;
 pub mod delete;
+pub mod email;
 pub mod hardware_token;
 pub mod phone;
 pub mod security_key;
+pub mod security_questions;
 pub mod verify;
 pub mod wizard;

@@ -16,6 +16,8 @@ pub enum Refusal {
     CountryMissing,
     /// The number is not a phone number of the picked country (or not E.164).
     NumberInvalid,
+    /// Not an email address (the email dialog shares the code screen and its refusals).
+    AddressInvalid,
     /// An office extension is 1 to 10 digits.
     ExtensionInvalid,
     /// The code is not 6 digits (nothing was sent).
@@ -48,7 +50,10 @@ impl Refusal {
 
     /// The refusal is about the typed number (`aria-invalid` on it).
     pub fn about_number(&self) -> bool {
-        matches!(self, Refusal::CountryMissing | Refusal::NumberInvalid)
+        matches!(
+            self,
+            Refusal::CountryMissing | Refusal::NumberInvalid | Refusal::AddressInvalid
+        )
     }
 
     /// The refusal is about the typed code.

@@ -154,6 +154,22 @@ mod tests {
     }
 
     #[test]
+    fn a_phone_is_one_entry_whether_it_gets_texts_or_calls() {
+        let mut i = info(&[Phone, Phone, Email, SecurityQuestions]);
+        i.methods[1].phone_kind = Some(crate::methods::PhoneKind::Office);
+        i.methods[1].default_modes = vec![DefaultMode::Call];
+        assert_eq!(
+            i.methods[0].default_modes,
+            [DefaultMode::Text, DefaultMode::Call]
+        );
+        let listed: Vec<String> = ways(&choices(&i.methods, None))
+            .into_iter()
+            .map(|w| w.method.id)
+            .collect();
+        assert_eq!(listed, ["m0", "m1"], "one per phone, no reset-only method");
+    }
+
+    #[test]
     fn codes_are_checked_for_code_methods_only() {
         let i = info(&[Totp, Phone]);
         assert_eq!(
