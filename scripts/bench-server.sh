@@ -144,7 +144,8 @@ EOF
 run_oha() {
   local database="$1" label="$2"; shift 2
   local out="$WORK/oha-$database-${label//[^a-z]/_}.json"
-  oha --no-tui --output-format json -z "$DURATION" -c "$CONNECTIONS" "$@" >"$out"
+  # -w: requests in flight at the deadline finish (else each counts as an error).
+  oha --no-tui --output-format json -w -z "$DURATION" -c "$CONNECTIONS" "$@" >"$out"
   python3 - "$database" "$label" "$out" >>"$WORK/results" <<'EOF'
 import json, sys
 database, label, path = sys.argv[1:]
