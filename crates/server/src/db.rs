@@ -35,6 +35,11 @@ impl Db {
                 Backend::Postgres => 16,
             }))
             .acquire_timeout(Duration::from_secs(30))
+            // sqlx pings a connection before handing it out. An SQLite connection is a
+            // file handle that cannot go stale, and the ping is a round trip to the
+            // driver's worker thread: two of a bearer read's five (the extractor and the
+            // handler each acquire). PostgreSQL keeps it (a dropped TCP connection).
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
