@@ -605,7 +605,12 @@ mod tests {
                 fresh_until: Some(1_700_000_300),
             },
             server_time: 1_700_000_200,
-            session: None,
+            session: Some(Session {
+                username: "jan".into(),
+                authenticated: true,
+                methods: vec![method()],
+                default_method: Some(default_method()),
+            }),
         }
     }
 
