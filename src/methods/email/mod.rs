@@ -7,13 +7,13 @@
 mod address;
 
 use crate::client::Call;
-use crate::dialog::{Dialog, Open};
-use crate::i18n::{I18n, Key, Named};
-use crate::methods::phone::code::{Channel, CodeStep};
+use crate::dialog::Open;
+use crate::i18n::{I18n, Key};
+use crate::methods::phone::code::{Channel, CodeDialog, code_dialog};
 use crate::testids;
 use address::AddressStep;
 use leptos::prelude::*;
-use security_info_core::api::{CodeSent, Method};
+use security_info_core::api::Method;
 use security_info_core::methods::MethodType;
 use security_info_core::screens::add::Enrolment;
 use security_info_core::screens::email::refusal;
@@ -48,27 +48,18 @@ pub fn EmailDialog(
     #[prop(optional, into)]
     on_other_method: Option<Callback<()>>,
 ) -> impl IntoView {
-    let i18n = crate::i18n::use_i18n();
-    // `None`: the address screen; `Some`: the code that was sent.
-    let sent = RwSignal::new(None::<CodeSent>);
-    let done = Callback::new(move |method: Method| {
-        open.close();
-        if let Some(cb) = on_added {
-            cb.run(method);
-        }
-    });
-    view! {
-        <Dialog open title=Named::from(i18n.t(Key::EmailTitle)) testid=testids::EMAIL_DIALOG>
-            {move || match sent.get() {
-                None => {
-                    let replaces = replaces.get_untracked();
-                    let on_other_method = on_other_method.filter(|_| replaces.is_none());
-                    view! { <AddressStep sent replaces on_other_method /> }.into_any()
-                }
-                Some(first) => view! { <CodeStep first on_added=done channel=EMAIL /> }.into_any(),
-            }}
-        </Dialog>
-    }
+    code_dialog(
+        CodeDialog {
+            open,
+            title: Key::EmailTitle,
+            testid: testids::EMAIL_DIALOG,
+            channel: EMAIL,
+            replaces,
+            on_added,
+            on_other_method,
+        },
+        |sent, replaces, on_other_method| view! { <AddressStep sent replaces on_other_method /> },
+    )
 }
 
 /// What the dialog says about a refusal (the phone's words, but for sending).

@@ -8,13 +8,13 @@ pub(crate) mod code;
 mod countries;
 mod number;
 
-use crate::dialog::{Dialog, Open};
-use crate::i18n::{I18n, Key, Named};
+use crate::dialog::Open;
+use crate::i18n::{I18n, Key};
 use crate::testids;
-use code::CodeStep;
+use code::{CodeDialog, code_dialog};
 use leptos::prelude::*;
 use number::NumberStep;
-use security_info_core::api::{CodeSent, Method};
+use security_info_core::api::Method;
 use security_info_core::methods::MethodType;
 use security_info_core::phone::CODE_DIGITS;
 use security_info_core::screens::add::Enrolment;
@@ -41,27 +41,18 @@ pub fn PhoneDialog(
     #[prop(optional, into)]
     on_other_method: Option<Callback<()>>,
 ) -> impl IntoView {
-    let i18n = crate::i18n::use_i18n();
-    // `None`: the number screen; `Some`: the code that was sent.
-    let sent = RwSignal::new(None::<CodeSent>);
-    let done = Callback::new(move |method: Method| {
-        open.close();
-        if let Some(cb) = on_added {
-            cb.run(method);
-        }
-    });
-    view! {
-        <Dialog open title=Named::from(i18n.t(Key::PhoneTitle)) testid=testids::PHONE_DIALOG>
-            {move || match sent.get() {
-                None => {
-                    let replaces = replaces.get_untracked();
-                    let on_other_method = on_other_method.filter(|_| replaces.is_none());
-                    view! { <NumberStep sent replaces on_other_method /> }.into_any()
-                }
-                Some(first) => view! { <CodeStep first on_added=done channel=code::PHONE /> }.into_any(),
-            }}
-        </Dialog>
-    }
+    code_dialog(
+        CodeDialog {
+            open,
+            title: Key::PhoneTitle,
+            testid: testids::PHONE_DIALOG,
+            channel: code::PHONE,
+            replaces,
+            on_added,
+            on_other_method,
+        },
+        |sent, replaces, on_other_method| view! { <NumberStep sent replaces on_other_method /> },
+    )
 }
 
 /// What the dialog says about a refusal.
