@@ -1,14 +1,14 @@
 //! The address screen: the address, "Next" sends the code.
 
 use crate::client::Call;
-use crate::context::{Change, Reply, unique_id, use_ctx};
-use crate::error::ClientError;
+use crate::context::{unique_id, use_ctx};
 use crate::i18n::Key;
 use crate::methods::other_method_button;
+use crate::methods::phone::frame::Sending;
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::{CodeSent, Method};
-use security_info_core::screens::email::{refusal as refusal_of, start_request};
+use security_info_core::screens::email::start_request;
 use security_info_core::screens::phone::Refusal;
 
 /// The form; a sent code moves the dialog on (`sent`).
@@ -24,41 +24,22 @@ pub fn AddressStep(
     let ctx = use_ctx();
     let i18n = ctx.i18n.clone();
     let address = RwSignal::new(String::new());
-    let refusal = RwSignal::new(None::<Refusal>);
-    let error = RwSignal::new(None::<String>);
+    let sending = Sending::new(super::EMAIL, sent);
+    let Sending {
+        refusal,
+        error,
+        pending,
+        ..
+    } = sending.clone();
     let (field_id, error_id) = (unique_id("email-address"), unique_id("email-error"));
-    let show = {
-        let i18n = i18n.clone();
-        move |r: Refusal| {
-            error.set(Some(super::message(&i18n, &r)));
-            refusal.set(Some(r));
-        }
-    };
-    let send = ctx.request(error, {
-        let show = show.clone();
-        move |reply: Reply<CodeSent>| match reply {
-            Reply::Done(answer) => sent.set(Some(answer)),
-            Reply::Failed(ClientError::Problem(p)) => {
-                if let Some(r) = refusal_of(&p) {
-                    show(r);
-                }
-            }
-            _ => {}
-        }
-    });
-    let pending = send.pending();
     let lang = i18n.lang().to_owned();
     let replaced_id = replaces.as_ref().map(|m| m.id.clone());
     let submit = move || {
-        if pending.get_untracked() {
-            return;
-        }
-        refusal.set(None);
         let typed = address.get_untracked();
-        match start_request(&typed, replaced_id.clone(), Some(lang.clone())) {
-            Ok(request) => send.send(Change::new(Call::email_start(&request))),
-            Err(r) => show(r),
-        }
+        sending.send(
+            start_request(&typed, replaced_id.clone(), Some(lang.clone()))
+                .map(|request| Call::email_start(&request)),
+        );
     };
     let invalid = move || refusal.with(|r| r.as_ref().is_some_and(Refusal::about_number));
     let replaces_note = replaces.and_then(|m| m.detail).map(|detail| {

@@ -1,13 +1,12 @@
-//! The code screen: where the code went, the code, "Resend" after the cool-down, and
-//! [`code_dialog`], the dialog around it and a first screen that sends the code. The
-//! email dialog uses both too ([`Channel`] says what differs).
+//! The code screen: where the code went, the code, "Resend" after the cool-down. The
+//! email dialog uses it too ([`Channel`] says what differs); the dialog around it is
+//! [`super::frame`].
 
 use crate::client::Call;
 use crate::code_input::CodeInput;
 use crate::context::{Change, Reply, unique_id, use_ctx};
-use crate::dialog::{Dialog, Open};
 use crate::error::ClientError;
-use crate::i18n::{I18n, Key, Named};
+use crate::i18n::{I18n, Key};
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::{CodeFinishRequest, CodeSent, Method, Problem, ResendRequest};
@@ -38,70 +37,6 @@ pub const PHONE: Channel = Channel {
 };
 
 /// Enter the code that was sent (`first`); `on_added` gets the new method.
-/// The props of [`code_dialog`] that its first screen does not render.
-pub struct CodeDialog {
-    /// Two-way open state.
-    pub open: Open,
-    /// The dialog's title.
-    pub title: Key,
-    /// The dialog's `data-testid`.
-    pub testid: &'static str,
-    /// The code screen's differences.
-    pub channel: Channel,
-    /// "Change": the method the verified new number or address replaces.
-    pub replaces: Signal<Option<Method>>,
-    /// Called with the new (or changed) method once the server stored it.
-    pub on_added: Option<Callback<Method>>,
-    /// "I want to set up a different method" (offered when adding, not when changing).
-    pub on_other_method: Option<Callback<()>>,
-}
-
-/// A dialog whose first screen sends a code (`first_step` gets the signal to fill with
-/// the answer, the method being replaced and "a different method") and whose second
-/// screen checks it; it closes once the server stored the method.
-pub fn code_dialog<V: IntoView + 'static>(
-    props: CodeDialog,
-    first_step: impl Fn(RwSignal<Option<CodeSent>>, Option<Method>, Option<Callback<()>>) -> V
-    + Send
-    + Sync
-    + 'static,
-) -> impl IntoView {
-    let CodeDialog {
-        open,
-        title,
-        testid,
-        channel,
-        replaces,
-        on_added,
-        on_other_method,
-    } = props;
-    let i18n = crate::i18n::use_i18n();
-    // `None`: the first screen; `Some`: the code that was sent.
-    let sent = RwSignal::new(None::<CodeSent>);
-    // Copy, so the dialog's children stay `Fn`.
-    let first_step = StoredValue::new(first_step);
-    let done = Callback::new(move |method: Method| {
-        open.close();
-        if let Some(cb) = on_added {
-            cb.run(method);
-        }
-    });
-    view! {
-        <Dialog open title=Named::from(i18n.t(title)) testid>
-            {move || match sent.get() {
-                None => {
-                    let replaces = replaces.get_untracked();
-                    let on_other_method = on_other_method.filter(|_| replaces.is_none());
-                    first_step
-                        .with_value(|step| step(sent, replaces, on_other_method))
-                        .into_any()
-                }
-                Some(first) => view! { <CodeStep first on_added=done channel /> }.into_any(),
-            }}
-        </Dialog>
-    }
-}
-
 #[component]
 pub fn CodeStep(
     /// The server's answer to the start.

@@ -6,12 +6,13 @@
 
 pub(crate) mod code;
 mod countries;
+pub(crate) mod frame;
 mod number;
 
 use crate::dialog::Open;
 use crate::i18n::{I18n, Key};
 use crate::testids;
-use code::{CodeDialog, code_dialog};
+use frame::{CodeDialog, code_dialog};
 use leptos::prelude::*;
 use number::NumberStep;
 use security_info_core::api::Method;

@@ -1,9 +1,9 @@
 //! The number screen: which phone, country or region and number, how the code comes.
 
 use super::countries;
+use super::frame::Sending;
 use crate::client::Call;
-use crate::context::{Change, Reply, unique_id, use_ctx};
-use crate::error::ClientError;
+use crate::context::{unique_id, use_ctx};
 use crate::i18n::Key;
 use crate::methods::other_method_button;
 use crate::testids;
@@ -25,42 +25,22 @@ pub fn NumberStep(
     let ctx = use_ctx();
     let i18n = ctx.i18n.clone();
     let form = RwSignal::new(NumberForm::new(i18n.lang()));
-    let refusal = RwSignal::new(None::<Refusal>);
-    let error = RwSignal::new(None::<String>);
+    let sending = Sending::new(super::code::PHONE, sent);
+    let Sending {
+        refusal,
+        error,
+        pending,
+        ..
+    } = sending.clone();
     let ids = (unique_id("phone-country"), unique_id("phone-number"));
     let (extension_id, error_id) = (unique_id("phone-extension"), unique_id("phone-error"));
-
-    let show = {
-        let i18n = i18n.clone();
-        move |r: Refusal| {
-            error.set(Some(super::message(&i18n, &r)));
-            refusal.set(Some(r));
-        }
-    };
-    let send = ctx.request(error, {
-        let show = show.clone();
-        move |reply: Reply<CodeSent>| match reply {
-            Reply::Done(answer) => sent.set(Some(answer)),
-            Reply::Failed(ClientError::Problem(p)) => {
-                if let Some(r) = Refusal::from_problem(&p) {
-                    show(r);
-                }
-            }
-            _ => {}
-        }
-    });
-    let pending = send.pending();
     let lang = i18n.lang().to_owned();
     let replaced_id = replaces.as_ref().map(|m| m.id.clone());
     let submit = move || {
-        if pending.get_untracked() {
-            return;
-        }
-        refusal.set(None);
-        match form.with_untracked(|f| f.request(replaced_id.clone(), Some(lang.clone()))) {
-            Ok(request) => send.send(Change::new(Call::phone_start(&request))),
-            Err(r) => show(r),
-        }
+        sending.send(
+            form.with_untracked(|f| f.request(replaced_id.clone(), Some(lang.clone())))
+                .map(|request| Call::phone_start(&request)),
+        );
     };
     let number_invalid = move || refusal.with(|r| r.as_ref().is_some_and(Refusal::about_number));
     let extension_invalid = move || refusal.get() == Some(Refusal::ExtensionInvalid);
