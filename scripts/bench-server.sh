@@ -23,7 +23,6 @@ OHA_VERSION=1.16.0
 DURATION="${DURATION:-20s}" # at most 30s: the step-up code must stay valid
 CONNECTIONS="${CONNECTIONS:-32}"
 DATABASES="${DATABASES:-sqlite postgres}"
-PG_BIN=/usr/lib/postgresql/15/bin
 SERVER_BIN="${SECURITY_INFO_SERVER_BIN:-$TARGET_DIR/release/security-info-server}"
 JWT_SECRET="security-info-bench-secret-0123456789abcdef"
 WORK="$(mktemp -d)"
@@ -32,18 +31,11 @@ PG_DIR=""
 
 cleanup() {
   stop_bench_server
-  if [ -n "$PG_DIR" ] && [ -f "$PG_DIR/data/postmaster.pid" ]; then
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
-  fi
-  [ -n "$PG_DIR" ] && rm -rf "$PG_DIR"
+  stop_postgres
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-# initdb refuses to run as root: run PostgreSQL as the postgres user then.
-as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
 
 # oha needs one TLS backend to build: the system OpenSSL the server links already
 # (native-tls), not the default rustls with its aws-lc C build. Requests stay plain HTTP.
@@ -51,20 +43,9 @@ ensure_cargo_tool oha oha "$OHA_VERSION" --locked --no-default-features --featur
 ensure_apt postgresql
 [ -x "$SERVER_BIN" ] || cargo build --release --locked -p security-info-server
 
-start_postgres() {
-  PG_DIR="$(mktemp -d)"
-  chmod 700 "$PG_DIR"
-  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$PG_DIR"; fi
-  local port; port="$(free_port)"
-  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U app --auth=trust -E UTF8 --locale=C.UTF-8 \
-    --no-sync >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; return 1; }
-  # Durable commits (fsync on), unlike the test suite's throwaway: a benchmark of writes
-  # should pay what production pays.
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -o \
-    "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='' -c max_connections=100" \
-    start >/dev/null || { cat "$PG_DIR/log"; return 1; }
-  PG_URL="postgres://app@127.0.0.1:$port/postgres"
-}
+# Durable commits (fsync on), unlike the test suite's throwaway: a benchmark of writes
+# should pay what production pays.
+start_bench_postgres() { start_postgres -c max_connections=100; }
 
 # start_bench_server DATABASE_URL: the release server (not demo mode) with bearer tokens
 # and the raised limits; sets BASE.
@@ -177,7 +158,7 @@ bench_database() {
 for database in $DATABASES; do
   case "$database" in
     sqlite) bench_database sqlite "sqlite://$WORK/bench.db?mode=rwc" ;;
-    postgres) start_postgres && bench_database postgres "$PG_URL" ;;
+    postgres) start_bench_postgres && bench_database postgres "$PG_URL" ;;
     *) echo "unknown database $database" >&2; exit 2 ;;
   esac
 done

@@ -155,3 +155,29 @@ summary() {
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
+
+# A throwaway PostgreSQL 15 on a free loopback port, for the server tests and benchmarks.
+# initdb refuses to run as root: it runs as the postgres user then. Sets PG_DIR and PG_URL;
+# the arguments are extra server settings (`-c name=value`). stop_postgres removes it.
+PG_BIN=/usr/lib/postgresql/15/bin
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+start_postgres() {
+  PG_DIR="$(mktemp -d)"
+  chmod 700 "$PG_DIR"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$PG_DIR"; fi
+  local port; port="$(free_port)"
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U app --auth=trust -E UTF8 --locale=C.UTF-8 \
+    --no-sync >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log"; return 1; }
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -o \
+    "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories='' $*" \
+    start >/dev/null || { cat "$PG_DIR/log"; return 1; }
+  export PG_URL="postgres://app@127.0.0.1:$port/postgres"
+}
+stop_postgres() {
+  if [ -n "${PG_DIR:-}" ] && [ -f "$PG_DIR/data/postmaster.pid" ]; then
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  if [ -n "${PG_DIR:-}" ]; then rm -rf "$PG_DIR"; fi
+}

@@ -9,7 +9,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-PG_BIN=/usr/lib/postgresql/15/bin
 VENV="$CACHE_DIR/venv-schemathesis"
 SCHEMATHESIS_TIME="${SCHEMATHESIS_TIME:-60}"
 WORK="$(mktemp -d)"
@@ -19,18 +18,11 @@ declare -A COUNTS=()
 
 cleanup() {
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
-  if [ -n "$PG_DIR" ] && [ -f "$PG_DIR/data/postmaster.pid" ]; then
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
-  fi
-  [ -n "$PG_DIR" ] && rm -rf "$PG_DIR"
+  stop_postgres
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-# initdb refuses to run as root: run PostgreSQL as the postgres user then.
-as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
 
 setup() {
   setup_server_build
@@ -48,18 +40,9 @@ setup() {
 
 build() { cargo test -p security-info-server --locked --no-run; }
 
-start_postgres() {
-  PG_DIR="$(mktemp -d)"
-  chmod 700 "$PG_DIR"
-  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$PG_DIR"; fi
-  PG_PORT="$(free_port)"
-  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U app --auth=trust -E UTF8 --locale=C.UTF-8 \
-    --no-sync >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; return 1; }
-  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w -o \
-    "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories='' -c fsync=off -c max_connections=300" \
-    start >/dev/null || { cat "$PG_DIR/log"; return 1; }
-  export PG_URL="postgres://app@127.0.0.1:$PG_PORT/postgres"
-  say "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
+start_test_postgres() {
+  start_postgres -c fsync=off -c max_connections=300 || return 1
+  say "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on ${PG_URL#postgres://app@}"
 }
 
 # run_tests LABEL CARGO-TEST-ARGS...: runs, records the number of passed tests.
@@ -130,7 +113,7 @@ SCHEMATHESIS_RESULT="not run"
 stage "server: set-up (postgresql, schemathesis)" setup
 stage "server: build tests" build
 stage "server: tests on SQLite" tests_sqlite
-stage "server: start PostgreSQL" start_postgres
+stage "server: start PostgreSQL" start_test_postgres
 if [ -n "${PG_URL:-}" ]; then
   stage "server: tests on PostgreSQL" tests_postgres
   stage "server: scale test (2 instances, PostgreSQL)" scale_postgres
