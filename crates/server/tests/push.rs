@@ -284,6 +284,14 @@ async fn a_pending_method_not_approved_in_time_is_removed() {
     let srv = Server::start_with(push_options(&db).args(&["--push-activation-ttl", "2"])).await;
     let t = token(&user("otto"));
     let s = start(&srv, &t).await;
+    // No device has activated with the code yet: nothing to send a test notification to.
+    srv.post(
+        "/me/methods/authenticator-push/test",
+        &t,
+        json!({"enrollmentId": s["enrollmentId"]}),
+    )
+    .await
+    .assert_problem(400, "validation");
     let device = Device::activate(&srv, &s, "slow").await.expect("activate");
     assert_eq!(
         device.get("/device/challenges").await.status,
@@ -510,6 +518,94 @@ async fn challenge_refusals_wrong_number_denied_expired_other_user_and_device() 
     )
     .await
     .assert_problem(404, "not-found");
+}
+
+#[tokio::test]
+async fn another_device_of_the_same_user_cannot_see_or_answer_the_first_devices_challenge() {
+    let db = TestDb::new().await;
+    let srv = Server::start_with(push_options(&db)).await;
+    let t = token(&user("tess"));
+    let (first, _) = enrol(&srv, &t, "phone").await;
+    let mut codes = codes_of(&first);
+    assert_eq!(srv.step_up(&t, &mut codes).await.status, StatusCode::OK);
+    let (second, _) = enrol(&srv, &t, "tablet").await;
+    assert_eq!(
+        srv.security_info(&t).await["methods"]
+            .as_array()
+            .expect("methods")
+            .len(),
+        2
+    );
+
+    // A step-up notification to the first device, named (the second is the default now).
+    let c = srv
+        .post(
+            "/me/push/challenges",
+            &t,
+            json!({"methodId": first.method_id}),
+        )
+        .await;
+    assert_eq!(c.status, StatusCode::OK, "{:?}", c.body);
+    assert_eq!(c.body["deviceName"], "phone");
+    let id = c.body["id"].as_str().expect("id").to_owned();
+    let number = c.body["number"].as_u64().expect("n");
+    assert_eq!(first.challenges().await[0]["id"], id.as_str());
+    // The user's other device does not see it, and cannot answer it either way.
+    assert_eq!(second.challenges().await, Vec::<Value>::new());
+    second
+        .approve(&id, number)
+        .await
+        .assert_problem(404, "not-found");
+    second.deny(&id).await.assert_problem(404, "not-found");
+    // Untouched by those attempts: still pending, and its own device answers it.
+    assert_eq!(
+        srv.get(&format!("/me/push/challenges/{id}"), &t).await.body["state"],
+        "pending"
+    );
+    let r = first.approve(&id, number).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = srv
+        .post("/me/step-up/push", &t, json!({"challengeId": id}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn enrolment_start_checks_policy_limit_and_step_up() {
+    let db = TestDb::new().await;
+    let t = token(&user("stan"));
+    // The default policy does not offer push.
+    let srv = Server::start(&db).await;
+    srv.post("/me/methods/authenticator-push/start", &t, json!(null))
+        .await
+        .assert_problem(403, "not-allowed-by-policy");
+    drop(srv);
+
+    // One authenticator allowed and there: the limit, before step-up is asked for.
+    let srv = Server::start_with(push_options(&db).args(&["--max-authenticators", "1"])).await;
+    let (device, _) = enrol(&srv, &t, "phone").await;
+    let r = srv
+        .post("/me/methods/authenticator-push/start", &t, json!(null))
+        .await;
+    r.assert_problem(409, "limit-reached");
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("you already have one authenticator app"),
+        "{:?}",
+        r.body
+    );
+    drop(srv);
+
+    // Within the limit: a user with a method needs a fresh step-up first.
+    let srv = Server::start_with(push_options(&db)).await;
+    srv.post("/me/methods/authenticator-push/start", &t, json!(null))
+        .await
+        .assert_problem(403, "step-up-required");
+    let mut codes = codes_of(&device);
+    assert_eq!(srv.step_up(&t, &mut codes).await.status, StatusCode::OK);
+    start(&srv, &t).await;
 }
 
 #[tokio::test]

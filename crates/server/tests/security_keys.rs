@@ -20,6 +20,10 @@ const ORIGIN: &str = "http://localhost:8080";
 const YUBIKEY_5: [u8; 16] = [
     0xcb, 0x69, 0x48, 0x1e, 0x8f, 0xf7, 0x40, 0x39, 0x93, 0xec, 0x0a, 0x27, 0x29, 0xa1, 0x54, 0xa8,
 ];
+/// fbfc3007-154e-4ecc-8c0b-6e020557d7bd: a platform authenticator (synced passkeys).
+const ICLOUD_KEYCHAIN: [u8; 16] = [
+    0xfb, 0xfc, 0x30, 0x07, 0x15, 0x4e, 0x4e, 0xcc, 0x8c, 0x0b, 0x6e, 0x02, 0x05, 0x57, 0xd7, 0xbd,
+];
 
 fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
@@ -196,6 +200,12 @@ async fn register(srv: &App, t: &str, key: &mut SoftKey) -> Value {
     let r = finish_registration(srv, t, &ceremony, credential).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
     r.body
+}
+
+/// The finishing request of a step-up or sign-in ceremony, answered by `key`.
+fn assertion(ceremony: &Value, key: &mut SoftKey) -> Value {
+    let credential = key.get(&ceremony["publicKey"]);
+    json!({"ceremonyId": ceremony["ceremonyId"], "credential": credential})
 }
 
 async fn step_up_with(srv: &App, t: &str, key: &mut SoftKey) -> Response {
@@ -467,4 +477,261 @@ async fn a_policy_without_security_keys_refuses_them() {
     srv.post("/me/step-up/security-key/start", &t, json!({}))
         .await
         .assert_problem(400, "validation");
+}
+
+#[tokio::test]
+async fn two_origins_share_one_rp_id_and_a_third_is_refused() {
+    let db = TestDb::new().await;
+    let (portal, login) = (
+        "https://portal.example.com",
+        "https://login.example.com:8443",
+    );
+    let srv = App::start_with(&db, |s| {
+        s.webauthn_rp_id = Some("example.com".into());
+        s.webauthn_origins = Some(vec![portal.into(), login.into()]);
+    })
+    .await;
+    let t = token(&user("ora"));
+    // Registered from the first origin...
+    let mut key = SoftKey::new();
+    key.origin = portal.into();
+    let ceremony = start_registration(&srv, &t).await;
+    assert_eq!(ceremony["publicKey"]["rp"]["id"], "example.com");
+    let credential = key.create(&ceremony["publicKey"]);
+    let r = finish_registration(&srv, &t, &ceremony, credential).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    // ...the key steps up from the second (one RP id: the same credential)...
+    key.origin = login.into();
+    let r = step_up_with(&srv, &t, &mut key).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    // ...and another key is registered from the second.
+    let mut second = SoftKey::new();
+    second.origin = login.into();
+    register(&srv, &t, &mut second).await;
+
+    // A third origin, even under the RP id, or an allowed host on another port: refused.
+    for origin in ["https://evil.example.com", "https://login.example.com"] {
+        let mut other = SoftKey::new();
+        other.origin = origin.into();
+        let ceremony = start_registration(&srv, &t).await;
+        let credential = other.create(&ceremony["publicKey"]);
+        let r = finish_registration(&srv, &t, &ceremony, credential).await;
+        r.assert_problem(422, "key-rejected");
+        assert_eq!(
+            r.body["detail"], "the page's origin is not allowed for security keys",
+            "{origin}"
+        );
+    }
+    key.origin = "https://evil.example.com".into();
+    step_up_with(&srv, &t, &mut key)
+        .await
+        .assert_problem(422, "key-rejected");
+    let info = srv.security_info(&t).await;
+    assert_eq!(info["methods"].as_array().expect("methods").len(), 2);
+}
+
+#[tokio::test]
+async fn a_platform_authenticator_is_accepted_with_its_aaguid_and_transports() {
+    let db = TestDb::new().await;
+    let srv = App::start(&db).await;
+    let t = token(&user("pat"));
+    let mut key = SoftKey::new();
+    key.aaguid = ICLOUD_KEYCHAIN;
+    let ceremony = start_registration(&srv, &t).await;
+    // The default policy asks the browser for any authenticator.
+    assert!(
+        ceremony["publicKey"]["authenticatorSelection"]["authenticatorAttachment"].is_null(),
+        "{:?}",
+        ceremony["publicKey"]["authenticatorSelection"]
+    );
+    let mut credential = key.create(&ceremony["publicKey"]);
+    credential["authenticatorAttachment"] = "platform".into();
+    credential["response"]["transports"] = json!(["internal", "hybrid"]);
+    let r = finish_registration(&srv, &t, &ceremony, credential).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert_eq!(r.body["name"], "iCloud Keychain");
+    let id = r.body["id"].as_str().expect("id").to_owned();
+    // Stored as the authenticator said.
+    let (aaguid, transports): (String, String) =
+        sqlx::query_as("SELECT aaguid, transports FROM security_keys WHERE method_id = $1")
+            .bind(&id)
+            .fetch_one(&srv.state.db.pool)
+            .await
+            .expect("key row");
+    assert_eq!(aaguid, "fbfc3007-154e-4ecc-8c0b-6e020557d7bd");
+    assert_eq!(transports, "internal,hybrid");
+    // And it is used like any key.
+    let r = step_up_with(&srv, &t, &mut key).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+}
+
+/// The demo's sign-in (`--demo`): the password, then the key as the second factor. A
+/// ceremony finishes only for the purpose it was opened for: one opened for a step-up
+/// does not sign in, nor one opened for sign-in step up, even when it is made the
+/// finishing session's own (its holder changed in the database, so that only the
+/// purpose differs).
+#[tokio::test]
+async fn demo_sign_in_with_a_key_and_ceremonies_keep_their_purpose() {
+    let db = TestDb::new().await;
+    let srv = Server::start_with(Options::new(&db).arg("--demo")).await;
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let call = |method: Method, path: &str, body: Option<Value>| {
+        let mut r = browser
+            .request(method, format!("{}{path}", srv.api))
+            .header(security_info_core::api::CSRF_HEADER, "1");
+        if let Some(body) = body {
+            r = r.json(&body);
+        }
+        async move { Response::from(r.send().await.expect("send")).await }
+    };
+    let credentials = json!({"username": "alice", "password": "alice-demo-password"});
+    let r = call(Method::POST, "/session", Some(credentials.clone())).await;
+    assert_eq!(r.body["authenticated"], true, "{:?}", r.body);
+    // Register a key with the session cookie.
+    let mut key = SoftKey::new();
+    let c = call(
+        Method::POST,
+        "/me/methods/security-key/start",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::OK, "{:?}", c.body);
+    let m = call(
+        Method::POST,
+        "/me/methods/security-key",
+        Some(json!({"ceremonyId": c.body["ceremonyId"], "credential": key.create(&c.body["publicKey"])})),
+    )
+    .await;
+    assert_eq!(m.status, StatusCode::CREATED, "{:?}", m.body);
+    call(Method::DELETE, "/session", None).await;
+
+    // Sign in again: the password, then the key.
+    let r = call(Method::POST, "/session", Some(credentials.clone())).await;
+    assert_eq!(r.body["authenticated"], false, "{:?}", r.body);
+    assert_eq!(r.body["defaultMethod"]["mode"], "key");
+    call(Method::GET, "/me/security-info", None)
+        .await
+        .assert_problem(401, "unauthenticated");
+    let c = call(
+        Method::POST,
+        "/session/verify/security-key/start",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::OK, "{:?}", c.body);
+    let signed = assertion(&c.body, &mut key);
+    let r = call(
+        Method::POST,
+        "/session/verify/security-key",
+        Some(signed.clone()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["authenticated"], true);
+    assert!(r.set_cookie().is_some(), "a new session id");
+    let info = call(Method::GET, "/me/security-info", None).await;
+    assert_eq!(info.status, StatusCode::OK, "{:?}", info.body);
+    assert_eq!(info.body["stepUp"]["required"], false);
+    // Signed in: the answer is not taken again.
+    call(Method::POST, "/session/verify/security-key", Some(signed))
+        .await
+        .assert_problem(400, "validation");
+
+    // A step-up ceremony of the signed-in session; then a new waiting session with two
+    // sign-in ceremonies.
+    let step_up = call(
+        Method::POST,
+        "/me/step-up/security-key/start",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(step_up.status, StatusCode::OK, "{:?}", step_up.body);
+    call(Method::DELETE, "/session", None).await;
+    let r = call(Method::POST, "/session", Some(credentials)).await;
+    assert_eq!(r.body["authenticated"], false, "{:?}", r.body);
+    let mut sign_ins = Vec::new();
+    for _ in 0..2 {
+        let c = call(
+            Method::POST,
+            "/session/verify/security-key/start",
+            Some(json!({})),
+        )
+        .await;
+        assert_eq!(c.status, StatusCode::OK, "{:?}", c.body);
+        sign_ins.push(c.body);
+    }
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&db.url).await.expect("database");
+    // `ceremony` made to belong to the holder of `like`.
+    let hand_over = |ceremony: &Value, like: &Value| {
+        let (ceremony, like) = (ceremony["ceremonyId"].clone(), like["ceremonyId"].clone());
+        let pool = pool.clone();
+        async move {
+            let (holder,): (String,) =
+                sqlx::query_as("SELECT holder FROM webauthn_ceremonies WHERE id = $1")
+                    .bind(like.as_str().expect("id"))
+                    .fetch_one(&pool)
+                    .await
+                    .expect("holder");
+            let done = sqlx::query("UPDATE webauthn_ceremonies SET holder = $1 WHERE id = $2")
+                .bind(holder)
+                .bind(ceremony.as_str().expect("id"))
+                .execute(&pool)
+                .await
+                .expect("update");
+            assert_eq!(done.rows_affected(), 1);
+        }
+    };
+
+    // The step-up ceremony, now this waiting session's, does not sign in.
+    hand_over(&step_up.body, &sign_ins[0]).await;
+    call(
+        Method::POST,
+        "/session/verify/security-key",
+        Some(assertion(&step_up.body, &mut key)),
+    )
+    .await
+    .assert_problem(404, "not-found");
+    assert_eq!(
+        call(Method::GET, "/session", None).await.body["authenticated"],
+        false
+    );
+    // Its own sign-in ceremony does.
+    let r = call(
+        Method::POST,
+        "/session/verify/security-key",
+        Some(assertion(&sign_ins[0], &mut key)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["authenticated"], true);
+
+    // The other sign-in ceremony, made the signed-in session's, does not step up.
+    let step_up = call(
+        Method::POST,
+        "/me/step-up/security-key/start",
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(step_up.status, StatusCode::OK, "{:?}", step_up.body);
+    hand_over(&sign_ins[1], &step_up.body).await;
+    call(
+        Method::POST,
+        "/me/step-up/security-key",
+        Some(assertion(&sign_ins[1], &mut key)),
+    )
+    .await
+    .assert_problem(404, "not-found");
+    // Its own step-up ceremony does.
+    let r = call(
+        Method::POST,
+        "/me/step-up/security-key",
+        Some(assertion(&step_up.body, &mut key)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert!(r.body["freshUntil"].as_i64().is_some());
 }
