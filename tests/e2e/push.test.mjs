@@ -2,7 +2,8 @@
 // (crates/device, a real client of the protocol) — read the activation code and URL
 // from the page, `security-info-device activate`, read the number, `approve --number`,
 // and the method is listed as the default; a wrong number and a denial with "Resend
-// notification"; and signing in again with the device's code.
+// notification"; signing in again with the device's code; and deleting the method, which
+// reminds the person to remove the account from the app too.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -140,6 +141,24 @@ test("push: activate the CLI, approve with the number, listed as default", async
     assert.ok(waits.streams.some((p) => p.startsWith("/api/me/push/challenges/")), waits.streams.join(" "));
     assert.ok(waits.streams.some((p) => p.startsWith("/api/session/push/")), waits.streams.join(" "));
     assert.deepEqual(waits.polls, []);
+
+    // Deleting the push method (the default): the confirmation and the notice both say
+    // to remove the account from the app too. The sign-in just now was a fresh step-up
+    // (the window is 10 minutes), so no verification is asked for.
+    await rows(page).first().locator(byId("delete-method")).click();
+    const confirm = page.locator(byId("confirm-dialog"));
+    await confirm.waitFor();
+    assert.match(await confirm.textContent(), /Are you sure you would like to delete this method\?/);
+    assert.match(await confirm.textContent(), /After deleting it, also remove the account from the app on your phone\./);
+    await confirm.locator(byId("confirm-yes")).click();
+    await confirm.waitFor({ state: "detached" });
+    const notice = page.locator(byId("notice"), { hasText: "Also remove the account from the app on your phone." });
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /E2E phone was deleted\. Also remove the account from the app on your phone\./);
+    await waitForCount(rows(page), 0);
+    // The server revoked the device's key.
+    assert.match((await device(state, "list")).out, /cannot list notifications: HTTP 401/);
+    assert.deepEqual(demo.browser.context.problems, []);
     await page.click(byId("sign-out"));
     await page.locator(byId("sign-in-username")).waitFor();
   } finally {

@@ -171,21 +171,27 @@ test("a key without PIN, a cancelled verification, and a browser without WebAuth
     await page.close();
   }
 
-  // No WebAuthn at all: Bob's sign-in offers his key, and the browser cannot use it.
+  // No WebAuthn at all: the sign-in offers the person's key (Bob's registered in English
+  // above, Alice's in Dutch), and the browser cannot use it.
   const context = demo.browser.context;
-  await context.clearCookies();
-  const page = await context.newPage();
-  await page.addInitScript(() => {
-    delete window.PublicKeyCredential;
-  });
-  await page.goto(demo.server.url);
-  await page.fill(byId("sign-in-username"), "bob");
-  await page.fill(byId("sign-in-password"), "bob-demo-password");
-  await page.click(byId("sign-in-submit"));
-  const verify = page.locator(byId("verify-dialog"));
-  await verify.locator(byId("verify-submit")).click();
-  assert.match(await errorText(verify), /^This browser can't use security keys\./);
-  await page.close();
+  for (const { locale, user, message } of [
+    { locale: "en", user: "bob", message: /^This browser can't use security keys\./ },
+    { locale: "nl", user: "alice", message: /^Deze browser kan geen beveiligingssleutels gebruiken\./ },
+  ]) {
+    await context.clearCookies();
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      delete window.PublicKeyCredential;
+    });
+    await page.goto(locale === "nl" ? `${demo.server.url}/?locale=nl` : demo.server.url);
+    await page.fill(byId("sign-in-username"), user);
+    await page.fill(byId("sign-in-password"), `${user}-demo-password`);
+    await page.click(byId("sign-in-submit"));
+    const verify = page.locator(byId("verify-dialog"));
+    await verify.locator(byId("verify-submit")).click();
+    assert.match(await errorText(verify), message, locale);
+    await page.close();
+  }
   context.ignoreProblems = undefined;
   assert.deepEqual(findings, []);
   assert.deepEqual(context.problems, []);
