@@ -19,6 +19,8 @@ cp "$ROOT"/www/pkg/{security-info.d.ts,package.json,README.md} "$ROOT/www/securi
 # The wrapper imports the glue and names the wasm by their hashed names.
 sed -e "s|\"./security_info.js\"|\"./$GLUE\"|; s|\"./security_info_bg.wasm\"|\"./$WASM\"|" \
   "$ROOT/www/pkg/security-info.js" >"$OUT/security-info.js"
+# Minified like the glue: it is part of the first load (the readable source is in www/pkg).
+terser "$OUT/security-info.js" --module --compress --mangle --output "$OUT/security-info.js"
 grep -q "$GLUE" "$OUT/security-info.js" && grep -q "$WASM" "$OUT/security-info.js" ||
   { echo "build-pkg: the wrapper does not name the build's files" >&2; exit 1; }
 say "package in $OUT (first load: wrapper, glue, link module, main wasm, CSS)"

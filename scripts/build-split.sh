@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The split release build (Trunk cannot run the split step, trunk-rs/trunk#1022):
 #   cargo (wasm-release, --features split, relocations kept) → wasm-split-cli (main + one
-#   chunk per dialog, src/chunk) → wasm-bindgen --keep-lld-exports → wasm-opt -Oz on main
-#   and every chunk → content-hashed names (the tool's split_/chunk_ prefixes kept).
+#   chunk per dialog, src/chunk) → wasm-bindgen --keep-lld-exports → scripts/shrink-main.py
+#   (short import/export names, wasm-streams' unused classes dropped) → wasm-opt -Oz on main
+#   and every chunk → terser on the JS → content-hashed names (split_/chunk_ prefixes kept).
 # Usage: scripts/build-split.sh lib OUT_DIR    the npm package's wasm + glue (security_info*)
 #        scripts/build-split.sh demo OUT_DIR   the demo page: index.html, boot.js, CSS, wasm
 # Prints the hashed file names (NAME=file lines) on fd 3 when it is open.
@@ -41,7 +42,12 @@ cp "$WORK/split/__wasm_split.js" "$WORK/out/"
 for f in "$WORK/split"/split_*.wasm "$WORK/split"/chunk_*.wasm; do
   [ -f "$f" ] && cp "$f" "$WORK/out/"
 done
+python3 "$ROOT/scripts/shrink-main.py" "$WORK/out/${name}_bg.wasm" "$WORK/out/$name.js"
 for f in "$WORK/out"/*.wasm; do wasm-opt -Oz "$f" -o "$f"; done
+# Minified JS: the glue and the link module are part of the first load.
+for f in "$WORK/out/$name.js" "$WORK/out/__wasm_split.js"; do
+  terser "$f" --module --compress --mangle --output "$f"
+done
 
 # Content hashes: chunks first (the link module names them), then one hash over
 # everything for the glue and the link module, which import each other.

@@ -131,6 +131,9 @@ pub struct Config {
     /// of `{ status, body, retryAfter }`. The page's first load takes it instead of
     /// sending the request; a rejected one falls back to sending it.
     pub first_answer: Option<js_sys::Promise>,
+    /// The first security-info answer, already read and shown (the embedding's first
+    /// paint did): the page starts from it without a request, as if it had loaded it.
+    pub first_info: Option<SecurityInfo>,
     /// BCP 47 tag; `None` follows `navigator.languages`.
     pub locale: Option<String>,
     /// Per-key text overrides for whatever locale is active (key names: [`crate::i18n::Key::name`]).
@@ -171,6 +174,7 @@ impl Default for Config {
             transport: None,
             timeout_ms: 15_000,
             first_answer: None,
+            first_info: None,
             locale: None,
             messages: HashMap::new(),
             locales: HashMap::new(),
@@ -194,6 +198,16 @@ impl Default for Config {
 impl Config {
     fn method_options(&self, t: MethodType) -> MethodOptions {
         self.methods.get(&t).copied().unwrap_or_default()
+    }
+
+    /// The translations this configuration asks for: its `locale`, else the browser's
+    /// preferences.
+    pub fn i18n(&self) -> crate::i18n::I18n {
+        let wanted = match &self.locale {
+            Some(tag) => vec![tag.clone()],
+            None => crate::i18n::browser_languages(),
+        };
+        crate::i18n::I18n::resolve(&wanted, &self.locales, &self.messages)
     }
 
     /// Rows of this type are shown.

@@ -244,11 +244,7 @@ impl Request {
 /// rendered below: what [`crate::SecurityInfo`] does first. Hosts that use a dialog on
 /// its own (a sign-in page with [`crate::VerifyIdentityDialog`]) call it themselves.
 pub fn provide_security_info(config: Config) -> Ctx {
-    let wanted = match &config.locale {
-        Some(tag) => vec![tag.clone()],
-        None => crate::i18n::browser_languages(),
-    };
-    let i18n = I18n::resolve(&wanted, &config.locales, &config.messages);
+    let i18n = config.i18n();
     let ctx = Ctx::new(config, i18n.clone());
     provide_context(i18n);
     provide_context(ctx.clone());

@@ -16,6 +16,7 @@ pub mod demo_outbox;
 pub mod dialog;
 pub mod embed;
 pub mod error;
+pub mod first_paint;
 pub mod i18n;
 mod json;
 pub mod methods;

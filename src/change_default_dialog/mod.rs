@@ -4,7 +4,7 @@ use crate::client::Call;
 use crate::config::Action;
 use crate::context::{Change, Reply, unique_id, use_ctx};
 use crate::dialog::{Dialog, Open};
-use crate::i18n::{I18n, Key, Named};
+use crate::i18n::{I18n, Key, Named, Texts};
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::{DefaultMethod, DefaultMethodResponse, Method, SetDefaultRequest};
@@ -34,7 +34,11 @@ pub fn ChangeDefaultDialog(
 }
 
 /// The label of a default option, e.g. "Phone – text +31 6 ••••• 78".
-pub fn option_label(i18n: &I18n, methods: &[Method], choice: &DefaultMethod) -> String {
+pub fn option_label<T: Texts>(
+    i18n: &I18n<T>,
+    methods: &[Method],
+    choice: &DefaultMethod,
+) -> String {
     let (mode, detail) = default_choice::label_parts(methods, choice);
     i18n.default_mode(mode, detail)
 }

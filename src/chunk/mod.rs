@@ -155,9 +155,7 @@ pub fn provide_registry() {
 pub fn after_first_paint() -> impl Fn() + 'static {
     let registry = use_context::<Registry>();
     move || {
-        if let Some(performance) = window().performance() {
-            let _ = performance.mark("security-info:list-visible");
-        }
+        crate::first_paint::mark_list_visible();
         let Some(registry) = registry.filter(|_| cfg!(feature = "split")) else {
             return;
         };

@@ -253,6 +253,16 @@ async fn first_answer(promise: js_sys::Promise) -> Option<Answer> {
     })
 }
 
+/// The page's script's answer to the first security-info request ([`Config::first_answer`])
+/// as parsed JSON, when it is a success: what the embedding's first paint shows. `None`
+/// otherwise (the page then reads the same answer itself, and shows its error).
+pub(crate) async fn first_success(promise: js_sys::Promise) -> Option<JsValue> {
+    let answer = first_answer(promise).await?;
+    (200..300)
+        .contains(&answer.status)
+        .then(|| json::parse(&answer.body).ok())?
+}
+
 /// A rejected `fetch` (or a refused request): the abort signal's timeout, or no answer.
 async fn browser_fetch(url: &str, init: &RequestInit) -> Result<Response, ClientError> {
     Ok(

@@ -2,58 +2,72 @@
 //!
 //! The ES module wrapper (`www/pkg/security-info.js`) loads the wasm, calls [`mount`] and
 //! defines the `<security-info>` custom element on top of it. Options are validated
-//! here so a host gets a clear exception instead of a panic in the console.
+//! here ([`options`]) so a host gets a clear exception instead of a panic in the console.
+//!
+//! `mount` paints the page without Leptos first ([`crate::first_paint`]): "Loading…" at
+//! once, the list as soon as the wrapper's early answer is in. The Leptos page is the
+//! chunk `page` in the split build, fetched from the start; it takes over with that
+//! answer (no second request) and replaces the first paint in the same task. A control
+//! that had focus keeps it, and a click on one before the take-over is passed on.
+
+mod options;
 
 use crate::SecurityInfo;
-use crate::config::{Action, Auth, Config, HostFuture, MethodOptions, Theme};
-use crate::json::{self, FromJson, ToJson};
-use js_sys::{Function, Object, Promise, Reflect};
-use leptos::prelude::*;
-use security_info_core::methods::MethodType;
-use std::collections::HashMap;
+use crate::chunk::ChunkError;
+use crate::config::Config;
+use crate::first_paint::{self, Listed};
+use crate::i18n::{FirstPaint, I18n};
+use crate::json;
+use js_sys::Promise;
+pub use options::{OPTION_NAMES, parse_options};
+use security_info_core::api::{DefaultMethod, Method};
+use std::any::Any;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-
-/// Every option a host may pass (camelCase, as declared in www/pkg/security-info.d.ts).
-pub const OPTION_NAMES: &[&str] = &[
-    "baseUrl",
-    "auth",
-    "getToken",
-    "headers",
-    "timeoutMs",
-    "locale",
-    "messages",
-    "locales",
-    "methods",
-    "readOnly",
-    "hideHeader",
-    "disableAdd",
-    "disableDelete",
-    "theme",
-    "appUrl",
-    "onLoad",
-    "onAdd",
-    "onDelete",
-    "onDefaultChange",
-    "onError",
-    "onBeforeAction",
-];
-
-/// The locales whose texts ship in the library (host locales come through `locales`).
-const BUILTIN_LOCALES: &[&str] = &["en", "nl"];
+use web_sys::{Element, HtmlElement};
 
 /// A mounted component; `unmount()` removes it and its listeners.
 #[wasm_bindgen]
 pub struct MountHandle {
-    inner: Option<leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>>,
+    mounted: Rc<Mounted>,
 }
 
 #[wasm_bindgen]
 impl MountHandle {
     /// Removes the component from the page. Calling it twice does nothing.
     pub fn unmount(&mut self) {
-        self.inner.take();
+        self.mounted.gone.set(true);
+        if let Some(first) = self.mounted.first.take() {
+            first.remove();
+        }
+        self.mounted.page.take();
+    }
+}
+
+/// What `mount` put on the page: the first paint until the page takes over, then the
+/// page's unmount handle (type-erased, so its code stays in the page's chunk).
+#[derive(Default)]
+struct Mounted {
+    first: RefCell<Option<Element>>,
+    page: RefCell<Option<Box<dyn Any>>>,
+    /// A control of the first paint that was clicked (see [`Control`]).
+    clicked: RefCell<Option<Control>>,
+    gone: Cell<bool>,
+}
+
+impl Mounted {
+    /// Puts `section` in place of the first paint shown so far (or into `element`).
+    fn show(&self, element: &HtmlElement, section: Option<Element>) {
+        let Some(section) = section else { return };
+        match self.first.replace(Some(section.clone())) {
+            Some(old) => {
+                let _ = old.replace_with_with_node_1(&section);
+            }
+            None => {
+                let _ = element.append_with_node_1(&section);
+            }
+        }
     }
 }
 
@@ -67,315 +81,223 @@ pub fn mount(
     options: JsValue,
     first_answer: JsValue,
 ) -> Result<MountHandle, JsValue> {
-    let element: web_sys::HtmlElement = element
+    let element: HtmlElement = element
         .dyn_into()
         .map_err(|_| type_error("mount(element, options): element must be an HTMLElement"))?;
     let mut config =
         parse_options(&options).map_err(|e| type_error(&format!("security-info: {e}")))?;
-    config.first_answer = first_answer.dyn_into().ok();
-    add_dom_events(&mut config, &element);
-    let handle = leptos::mount::mount_to(element, move || {
-        view! { <SecurityInfo config=config.clone() /> }.into_any()
-    });
-    Ok(MountHandle {
-        inner: Some(handle),
-    })
+    options::add_dom_events(&mut config, &element);
+    let i18n = config.i18n().first_paint();
+    let mounted = Rc::new(Mounted::default());
+    mounted.show(&element, first_paint::page(&config, &i18n, None));
+    let first_answer = first_answer.dyn_into::<Promise>().ok();
+    wasm_bindgen_futures::spawn_local(take_over(
+        element,
+        config,
+        i18n,
+        first_answer,
+        mounted.clone(),
+    ));
+    Ok(MountHandle { mounted })
 }
 
 fn type_error(message: &str) -> JsValue {
     js_sys::TypeError::new(message).into()
 }
 
-/// Maps the JS options object onto [`Config`], refusing unknown names and wrong types.
-pub fn parse_options(options: &JsValue) -> Result<Config, String> {
-    let mut config = Config::default();
-    let Some(object) =
-        Option::<Object>::from_json(options).map_err(|_| "options must be an object".to_owned())?
-    else {
-        return Ok(config);
-    };
-    let keys: Vec<String> = Object::keys(&object)
-        .iter()
-        .filter_map(|k| k.as_string())
-        .collect();
-    if let Some(unknown) = keys.iter().find(|k| !OPTION_NAMES.contains(&k.as_str())) {
-        return Err(format!(
-            "unknown option {unknown:?}; known options: {}",
-            OPTION_NAMES.join(", ")
-        ));
+/// Paints the list from the early answer, then mounts the page (fetching its chunk, and
+/// offering "Try again" while that fails) and hands over to it.
+async fn take_over(
+    element: HtmlElement,
+    mut config: Config,
+    i18n: I18n<FirstPaint>,
+    first_answer: Option<Promise>,
+    mounted: Rc<Mounted>,
+) {
+    // The page's chunk downloads while the answer is awaited (a no-op unsplit).
+    wasm_bindgen_futures::spawn_local(async {
+        let _ = page::preload().await;
+    });
+    let _listener = Control::record_clicks(&mounted);
+    // The page decodes the whole answer; the first paint only the list and the default.
+    let mut answer = None;
+    if let Some(promise) = first_answer {
+        let listed = crate::client::first_success(promise.clone())
+            .await
+            .and_then(|value| {
+                let methods = json::field::<Vec<Method>>(&value, "methods").ok()?;
+                let default = json::field::<Option<DefaultMethod>>(&value, "defaultMethod").ok()?;
+                Some((value, methods, default))
+            });
+        match listed {
+            Some((value, methods, default)) => {
+                let listed = Listed {
+                    methods: &methods,
+                    default_method: default.as_ref(),
+                };
+                mounted.show(&element, first_paint::page(&config, &i18n, Some(listed)));
+                first_paint::mark_list_visible();
+                answer = Some(value);
+            }
+            // A refusal or a failure: the page reads it again and shows it, or sends
+            // its own request.
+            None => config.first_answer = Some(promise.clone()),
+        }
+        // Should the page find the rest of the answer malformed, it reads it again too.
+        config.first_answer.get_or_insert(promise);
     }
-    // `object` is a plain object, so reading a field of it cannot fail.
-    let get = |name: &str| json::get(&object, name).unwrap_or(JsValue::UNDEFINED);
-
-    if let Some(base) = opt::<String>(&get("baseUrl"), "baseUrl")? {
-        config.base_url = validate_base_url(&base)?;
-    }
-    let get_token = opt_function(&get("getToken"), "getToken")?;
-    match (opt::<String>(&get("auth"), "auth")?.as_deref(), get_token) {
-        (None | Some("cookies"), None) => config.auth = Auth::Cookies,
-        (None | Some("bearer"), Some(f)) => config.auth = Auth::Bearer(token_callback(f)),
-        (Some("bearer"), None) => return Err("auth \"bearer\" needs a getToken function".into()),
-        (Some(other), _) => {
-            return Err(format!(
-                "auth must be \"cookies\" or \"bearer\" (with getToken), not {other:?}"
-            ));
+    // The config goes to the page once its chunk is in; a failed fetch leaves it here.
+    let slot = Rc::new(Cell::new(Some(config)));
+    loop {
+        if mounted.gone.get() {
+            return;
+        }
+        match page::take_over(element.clone(), slot.clone(), answer.clone()).await {
+            Ok(page) => {
+                hand_over(&mounted, page);
+                return;
+            }
+            Err(ChunkError) => {
+                let Some(first) = mounted.first.borrow().clone() else {
+                    return;
+                };
+                let Some((problem, retry)) = first_paint::chunk_failed(&i18n) else {
+                    return;
+                };
+                let _ = first.append_with_node_1(&problem);
+                let clicked = Promise::new(&mut |resolve, _| retry.set_onclick(Some(&resolve)));
+                let _ = wasm_bindgen_futures::JsFuture::from(clicked).await;
+                problem.remove();
+            }
         }
     }
-    if let Some(headers) = opt_string_map(&get("headers"), "headers")? {
-        config.headers = headers.into_iter().collect();
-    }
-    if let Some(ms) = opt::<f64>(&get("timeoutMs"), "timeoutMs")? {
-        if !(1.0..=600_000.0).contains(&ms) {
-            return Err("timeoutMs must be between 1 and 600000".into());
-        }
-        config.timeout_ms = ms as u32;
-    }
-    if let Some(locales) = opt_object(&get("locales"), "locales")? {
-        for tag in Object::keys(&locales).iter().filter_map(|k| k.as_string()) {
-            let table = json::get(&locales, &tag)?;
-            let table = opt_string_map(&table, &format!("locales.{tag}"))?.unwrap_or_default();
-            config.locales.insert(tag, table);
-        }
-    }
-    if let Some(locale) = opt::<String>(&get("locale"), "locale")? {
-        let primary = locale
-            .split(['-', '_'])
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let known = BUILTIN_LOCALES.contains(&primary.as_str())
-            || config.locales.contains_key(&locale)
-            || config.locales.contains_key(&primary);
-        if !known {
-            return Err(format!(
-                "unknown locale {locale:?}: built in are {}; add others with the locales option",
-                BUILTIN_LOCALES.join(", ")
-            ));
-        }
-        config.locale = Some(locale);
-    }
-    if let Some(messages) = opt_string_map(&get("messages"), "messages")? {
-        config.messages = messages;
-    }
-    if let Some(methods) = opt_object(&get("methods"), "methods")? {
-        config.methods = parse_methods(&methods)?;
-    }
-    for (name, field) in [
-        ("readOnly", &mut config.read_only),
-        ("hideHeader", &mut config.hide_header),
-        ("disableAdd", &mut config.disable_add),
-        ("disableDelete", &mut config.disable_delete),
-    ] {
-        if let Some(value) = opt::<bool>(&get(name), name)? {
-            *field = value;
-        }
-    }
-    if let Some(theme) = opt::<String>(&get("theme"), "theme")? {
-        config.theme = parse_theme(&theme)?;
-    }
-    // `null` clears the link; absent keeps the default.
-    if let Some(url) = opt::<Option<String>>(&get("appUrl"), "appUrl")? {
-        config.app_url = url;
-    }
-
-    if let Some(f) = opt_function(&get("onLoad"), "onLoad")? {
-        config.on_load = Some(Rc::new(move |info| call1(&f, &info.to_json())));
-    }
-    if let Some(f) = opt_function(&get("onAdd"), "onAdd")? {
-        config.on_add = Some(Rc::new(move |m| call1(&f, &m.to_json())));
-    }
-    if let Some(f) = opt_function(&get("onDelete"), "onDelete")? {
-        config.on_delete = Some(Rc::new(move |m| call1(&f, &m.to_json())));
-    }
-    if let Some(f) = opt_function(&get("onDefaultChange"), "onDefaultChange")? {
-        config.on_default_change = Some(Rc::new(move |d| call1(&f, &d.to_json())));
-    }
-    if let Some(f) = opt_function(&get("onError"), "onError")? {
-        config.on_error = Some(Rc::new(move |e| {
-            let detail = Object::new();
-            let code = e.code().map(|c| c.as_str()).unwrap_or("network");
-            let _ = Reflect::set(&detail, &"code".into(), &code.into());
-            let _ = Reflect::set(&detail, &"message".into(), &e.to_string().into());
-            call1(&f, &detail)
-        }));
-    }
-    if let Some(f) = opt_function(&get("onBeforeAction"), "onBeforeAction")? {
-        config.on_before_action = Some(Rc::new(
-            move |action: Action, method: Option<MethodType>| {
-                let method = method.map_or(JsValue::NULL, |m| JsValue::from_str(m.as_str()));
-                let answer = f.call2(&JsValue::NULL, &action.as_str().into(), &method);
-                Box::pin(async move { host_allows(answer).await }) as HostFuture<bool>
-            },
-        ));
-    }
-    Ok(config)
 }
 
-/// `false` (or a promise of `false`) cancels; anything else, or a throwing callback,
-/// proceeds — a broken host callback must not lock people out of their settings.
-async fn host_allows(answer: Result<JsValue, JsValue>) -> bool {
-    let Ok(value) = answer else { return true };
-    let value = match value.dyn_into::<Promise>() {
-        Ok(promise) => match JsFuture::from(promise).await {
-            Ok(v) => v,
-            Err(_) => return true,
-        },
-        Err(value) => value,
+/// Replaces the first paint with the page that was just mounted after it, in one task
+/// (nothing in between is painted), and moves focus and a pending click across.
+fn hand_over(mounted: &Mounted, page: Box<dyn Any>) {
+    if mounted.gone.get() {
+        return;
+    }
+    mounted.page.replace(Some(page));
+    let Some(first) = mounted.first.take() else {
+        return;
     };
-    value.as_bool() != Some(false)
+    let focused = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|active| Control::of(&first, &active));
+    let clicked = mounted.clicked.take();
+    let next = first.next_element_sibling();
+    first.remove();
+    let Some(next) = next else { return };
+    if let Some(control) = focused.and_then(|c| c.find(&next)) {
+        let _ = control.focus();
+    }
+    if let Some(control) = clicked.and_then(|c| c.find(&next)) {
+        control.click();
+    }
 }
 
-fn token_callback(f: Function) -> crate::config::GetToken {
-    Rc::new(move || {
-        let answer = f.call0(&JsValue::NULL);
-        Box::pin(async move {
-            let value = match answer.ok()?.dyn_into::<Promise>() {
-                Ok(promise) => JsFuture::from(promise).await.ok()?,
-                Err(value) => value,
+/// A control of the first paint, by its test id and its position among the controls with
+/// that id: the page, rendering the same markup, has its counterpart at the same place.
+struct Control {
+    testid: String,
+    index: u32,
+}
+
+impl Control {
+    fn of(section: &Element, node: &Element) -> Option<Control> {
+        let control = node.closest("button").ok()??;
+        if !section.contains(Some(&control)) {
+            return None;
+        }
+        let testid = control.get_attribute("data-testid")?;
+        let all = section
+            .query_selector_all(&format!("[data-testid=\"{testid}\"]"))
+            .ok()?;
+        let index = (0..all.length()).find(|&i| all.get(i).is_some_and(|n| n == *control))?;
+        Some(Control { testid, index })
+    }
+
+    fn find(&self, section: &Element) -> Option<HtmlElement> {
+        let selector = format!("[data-testid=\"{}\"]", self.testid);
+        section
+            .query_selector_all(&selector)
+            .ok()?
+            .get(self.index)?
+            .dyn_into()
+            .ok()
+    }
+
+    /// Remembers the last control of the first paint that was clicked, until the page
+    /// takes over (the listener goes with the returned closure).
+    fn record_clicks(mounted: &Rc<Mounted>) -> Option<Closure<dyn Fn(web_sys::Event)>> {
+        let first = mounted.first.borrow().clone()?;
+        let weak = Rc::downgrade(mounted);
+        let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+            let Some(mounted) = weak.upgrade() else {
+                return;
             };
-            value.as_string().filter(|t| !t.is_empty())
-        }) as HostFuture<Option<String>>
-    })
-}
-
-/// Dispatches `security-info:*` DOM events on the host element, after the host's own
-/// callbacks, so pages can listen without passing functions.
-fn add_dom_events(config: &mut Config, element: &web_sys::HtmlElement) {
-    let emit = {
-        let element = element.clone();
-        move |name: &str, detail: JsValue| {
-            let init = web_sys::CustomEventInit::new();
-            init.set_bubbles(true);
-            init.set_composed(true);
-            init.set_detail(&detail);
-            if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
-                let _ = element.dispatch_event(&event);
+            let section = mounted.first.borrow().clone();
+            let target = event.target().and_then(|t| t.dyn_into::<Element>().ok());
+            if let (Some(section), Some(target)) = (section, target) {
+                mounted.clicked.replace(Control::of(&section, &target));
             }
-        }
-    };
-    let previous = config.on_add.take();
-    let e = emit.clone();
-    config.on_add = Some(Rc::new(move |m| {
-        if let Some(p) = &previous {
-            p(m);
-        }
-        e("security-info:method-added", method_detail(&m.to_json()));
-    }));
-    let previous = config.on_delete.take();
-    let e = emit.clone();
-    config.on_delete = Some(Rc::new(move |m| {
-        if let Some(p) = &previous {
-            p(m);
-        }
-        e("security-info:method-deleted", method_detail(&m.to_json()));
-    }));
-    let previous = config.on_default_change.take();
-    config.on_default_change = Some(Rc::new(move |d| {
-        if let Some(p) = &previous {
-            p(d);
-        }
-        let detail = Object::new();
-        let _ = Reflect::set(&detail, &"defaultMethod".into(), &d.to_json());
-        emit("security-info:default-changed", detail.into());
-    }));
-}
-
-fn method_detail(method: &JsValue) -> JsValue {
-    let detail = Object::new();
-    let _ = Reflect::set(&detail, &"method".into(), method);
-    detail.into()
-}
-
-fn call1(f: &Function, arg: &JsValue) {
-    // A throwing host callback is the host's bug; it must not break the component.
-    let _ = f.call1(&JsValue::NULL, arg);
-}
-
-fn validate_base_url(base: &str) -> Result<String, String> {
-    let trimmed = base.trim_end_matches('/');
-    let absolute = web_sys::Url::new(base)
-        .ok()
-        .is_some_and(|u| matches!(u.protocol().as_str(), "http:" | "https:"));
-    if absolute || (base.starts_with('/') && !base.starts_with("//")) {
-        Ok(trimmed.to_owned())
-    } else {
-        Err(format!(
-            "baseUrl must be a path such as \"/api\" or an http(s) URL, not {base:?}"
-        ))
+        });
+        let _ = first.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
+        Some(listener)
     }
 }
 
-fn parse_theme(theme: &str) -> Result<Theme, String> {
-    match theme {
-        "auto" => Ok(Theme::Auto),
-        "light" => Ok(Theme::Light),
-        "dark" => Ok(Theme::Dark),
-        other => Err(format!(
-            "theme must be \"auto\", \"light\" or \"dark\", not {other:?}"
-        )),
-    }
-}
+/// The Leptos page, in a chunk of its own in the split build.
+mod page {
+    use super::*;
+    use crate::json::FromJson;
+    use leptos::prelude::*;
+    use security_info_core::api::SecurityInfo as Info;
 
-fn parse_methods(methods: &Object) -> Result<HashMap<MethodType, MethodOptions>, String> {
-    let mut out = HashMap::new();
-    for name in Object::keys(methods).iter().filter_map(|k| k.as_string()) {
-        let method_type = MethodType::parse(&name).ok_or_else(|| {
-            let known: Vec<_> = MethodType::ALL.iter().map(|t| t.as_str()).collect();
-            format!(
-                "methods: unknown method type {name:?}; known: {}",
-                known.join(", ")
-            )
-        })?;
-        let entry = json::get(methods, &name)?;
-        let mut options = MethodOptions::default();
-        if let Some(flag) = entry.as_bool() {
-            options.visible = flag;
-            options.enabled = flag;
-        } else if let Some(obj) = opt_object(&entry, &format!("methods.{name}"))? {
-            let field = |f: &str| json::get(&obj, f).unwrap_or(JsValue::UNDEFINED);
-            if let Some(v) = opt::<bool>(&field("visible"), &format!("methods.{name}.visible"))? {
-                options.visible = v;
-            }
-            if let Some(v) = opt::<bool>(&field("enabled"), &format!("methods.{name}.enabled"))? {
-                options.enabled = v;
-            }
+    /// The config in `slot` (taken only once the chunk is in), and the early answer's
+    /// JSON when the first paint showed it.
+    type Slot = Rc<Cell<Option<Config>>>;
+
+    #[cfg(feature = "split")]
+    #[wasm_split_helpers::wasm_split(page, fallible, preload(load))]
+    pub(super) fn take_over(
+        element: HtmlElement,
+        slot: Slot,
+        answer: Option<JsValue>,
+    ) -> Result<Box<dyn Any>, ChunkError> {
+        Ok(mount_page(element, slot, answer))
+    }
+    #[cfg(not(feature = "split"))]
+    pub(super) async fn take_over(
+        element: HtmlElement,
+        slot: Slot,
+        answer: Option<JsValue>,
+    ) -> Result<Box<dyn Any>, ChunkError> {
+        Ok(mount_page(element, slot, answer))
+    }
+
+    /// Fetches the chunk.
+    pub(super) async fn preload() -> Result<(), ChunkError> {
+        #[cfg(feature = "split")]
+        return load().await.map_err(ChunkError::from);
+        #[cfg(not(feature = "split"))]
+        Ok(())
+    }
+
+    /// Appends the page to `element` (after the first paint, which the caller removes),
+    /// starting from the answer the first paint showed (no request; `onLoad` fires then).
+    fn mount_page(element: HtmlElement, slot: Slot, answer: Option<JsValue>) -> Box<dyn Any> {
+        let mut config = slot.take().unwrap_or_default();
+        if let Some(info) = answer.and_then(|a| Info::from_json(&a).ok()) {
+            // The early answer is used up: later reads ask the server.
+            config.first_answer = None;
+            config.first_info = Some(info);
         }
-        out.insert(method_type, options);
+        Box::new(leptos::mount::mount_to(element, move || {
+            view! { <SecurityInfo config=config.clone() /> }.into_any()
+        }))
     }
-    Ok(out)
-}
-
-/// The option `name`: `None` when absent. A value of the wrong type is refused with the
-/// text of the TypeError ("… must be a string"), worded by [`FromJson::EXPECTED`] so the
-/// REST decoding and the options name each type the same way.
-fn opt<T: FromJson>(value: &JsValue, name: &str) -> Result<Option<T>, String> {
-    if value.is_undefined() {
-        return Ok(None);
-    }
-    must(value, name).map(Some)
-}
-
-fn must<T: FromJson>(value: &JsValue, name: &str) -> Result<T, String> {
-    T::from_json(value).map_err(|_| format!("{name} must be {}", T::EXPECTED))
-}
-
-/// Callbacks and objects may also be `null` for "none".
-fn opt_function(value: &JsValue, name: &str) -> Result<Option<Function>, String> {
-    Ok(opt::<Option<Function>>(value, name)?.flatten())
-}
-
-fn opt_object(value: &JsValue, name: &str) -> Result<Option<Object>, String> {
-    Ok(opt::<Option<Object>>(value, name)?.flatten())
-}
-
-fn opt_string_map(value: &JsValue, name: &str) -> Result<Option<HashMap<String, String>>, String> {
-    let Some(object) = opt_object(value, name)? else {
-        return Ok(None);
-    };
-    let mut map = HashMap::new();
-    for key in Object::keys(&object).iter().filter_map(|k| k.as_string()) {
-        let text = must(&json::get(&object, &key)?, &format!("{name}.{key}"))?;
-        map.insert(key, text);
-    }
-    Ok(Some(map))
 }

@@ -12,21 +12,30 @@
 use leptos::prelude::*;
 use security_info_core::methods::{DefaultMode, MethodType};
 use std::collections::HashMap;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 macro_rules! messages {
-    ($($key:ident $name:literal => $en:literal, $nl:literal;)*) => {
+    (
+        first_paint { $($fkey:ident $fname:literal => $fen:literal, $fnl:literal;)* }
+        $($key:ident $name:literal => $en:literal, $nl:literal;)*
+    ) => {
         /// A translatable string. [`Key::name`] is the name hosts use to override it.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Key { $($key,)* }
+        pub enum Key { $($fkey,)* $($key,)* }
 
         impl Key {
             /// Every key, in table order.
-            pub const ALL: &'static [Key] = &[$(Key::$key,)*];
+            pub const ALL: &'static [Key] = &[$(Key::$fkey,)* $(Key::$key,)*];
+            /// The keys of the first paint's texts.
+            pub const FIRST_PAINT: &'static [Key] = &[$(Key::$fkey,)*];
 
             /// The stable name of the key (camelCase, as in the JS `messages` option).
             pub fn name(self) -> &'static str {
-                match self { $(Key::$key => $name,)* }
+                self.first_paint_name().unwrap_or_else(|| match self {
+                    $(Key::$key => $name,)*
+                    _ => "",
+                })
             }
 
             /// The key with this name.
@@ -36,54 +45,73 @@ macro_rules! messages {
 
             /// The built-in text in `locale`.
             pub fn text(self, locale: Builtin) -> &'static str {
-                match locale {
-                    Builtin::En => match self { $(Key::$key => $en,)* },
-                    Builtin::Nl => match self { $(Key::$key => $nl,)* },
-                }
+                self.first_paint_text(locale).unwrap_or_else(|| match locale {
+                    Builtin::En => match self { $(Key::$key => $en,)* _ => "" },
+                    Builtin::Nl => match self { $(Key::$key => $nl,)* _ => "" },
+                })
+            }
+
+            fn first_paint_name(self) -> Option<&'static str> {
+                Some(match self { $(Key::$fkey => $fname,)* _ => return None })
+            }
+
+            fn first_paint_text(self, locale: Builtin) -> Option<&'static str> {
+                Some(match locale {
+                    Builtin::En => match self { $(Key::$fkey => $fen,)* _ => return None },
+                    Builtin::Nl => match self { $(Key::$fkey => $fnl,)* _ => return None },
+                })
             }
         }
     };
 }
 
 messages! {
-    Title "title" => "Security info", "Beveiligingsgegevens";
-    Intro "intro" => "These are the methods you use to sign into your account or reset your password.",
-        "Dit zijn de methoden die u gebruikt om u aan te melden bij uw account of om uw wachtwoord opnieuw in te stellen.";
-    DefaultMethod "defaultMethod" => "Default sign-in method: {name}", "Standaardaanmeldingsmethode: {name}";
-    NoDefaultMethod "noDefaultMethod" => "Default sign-in method: none yet", "Standaardaanmeldingsmethode: nog geen";
-    Change "change" => "Change", "Wijzigen";
-    ChangeDefaultLabel "changeDefaultLabel" => "Change default sign-in method", "Standaardaanmeldingsmethode wijzigen";
-    AddMethod "addMethod" => "Add sign-in method", "Aanmeldingsmethode toevoegen";
-    Delete "delete" => "Delete", "Verwijderen";
-    DeleteNamed "deleteNamed" => "Delete {name}", "{name} verwijderen";
-    Rename "rename" => "Rename", "Naam wijzigen";
-    RenameNamed "renameNamed" => "Rename {name}", "Naam van {name} wijzigen";
-    NameLabel "nameLabel" => "Name", "Naam";
-    Save "save" => "Save", "Opslaan";
-    Cancel "cancel" => "Cancel", "Annuleren";
-    Close "close" => "Close", "Sluiten";
-    SsprOnly "ssprOnly" => "Can only be used for password reset", "Kan alleen worden gebruikt voor wachtwoordherstel";
-    Methods "methods" => "Your sign-in methods", "Uw aanmeldingsmethoden";
-    Loading "loading" => "Loading your security info…", "Uw beveiligingsgegevens worden geladen…";
-    Empty "empty" => "You haven't set up any sign-in methods yet. Add one to protect your account.",
-        "U hebt nog geen aanmeldingsmethoden ingesteld. Voeg er een toe om uw account te beveiligen.";
-    LoadFailed "loadFailed" => "We couldn't load your security info.", "Uw beveiligingsgegevens kunnen niet worden geladen.";
-    Retry "retry" => "Try again", "Opnieuw proberen";
-    ChunkFailed "chunkFailed" => "This part of the page couldn't be loaded. Check your connection and try again.",
-        "Dit deel van de pagina kan niet worden geladen. Controleer uw verbinding en probeer het opnieuw.";
+    // What the first paint shows (src/first_paint.rs): only these texts are in the
+    // main wasm of the split build.
+    first_paint {
+        Title "title" => "Security info", "Beveiligingsgegevens";
+        Intro "intro" => "These are the methods you use to sign into your account or reset your password.",
+            "Dit zijn de methoden die u gebruikt om u aan te melden bij uw account of om uw wachtwoord opnieuw in te stellen.";
+        DefaultMethod "defaultMethod" => "Default sign-in method: {name}", "Standaardaanmeldingsmethode: {name}";
+        NoDefaultMethod "noDefaultMethod" => "Default sign-in method: none yet", "Standaardaanmeldingsmethode: nog geen";
+        Change "change" => "Change", "Wijzigen";
+        ChangeDefaultLabel "changeDefaultLabel" => "Change default sign-in method", "Standaardaanmeldingsmethode wijzigen";
+        AddMethod "addMethod" => "Add sign-in method", "Aanmeldingsmethode toevoegen";
+        Delete "delete" => "Delete", "Verwijderen";
+        DeleteNamed "deleteNamed" => "Delete {name}", "{name} verwijderen";
+        Rename "rename" => "Rename", "Naam wijzigen";
+        RenameNamed "renameNamed" => "Rename {name}", "Naam van {name} wijzigen";
+        NameLabel "nameLabel" => "Name", "Naam";
+        Save "save" => "Save", "Opslaan";
+        Cancel "cancel" => "Cancel", "Annuleren";
+        Close "close" => "Close", "Sluiten";
+        SsprOnly "ssprOnly" => "Can only be used for password reset", "Kan alleen worden gebruikt voor wachtwoordherstel";
+        Methods "methods" => "Your sign-in methods", "Uw aanmeldingsmethoden";
+        Loading "loading" => "Loading your security info…", "Uw beveiligingsgegevens worden geladen…";
+        Empty "empty" => "You haven't set up any sign-in methods yet. Add one to protect your account.",
+            "U hebt nog geen aanmeldingsmethoden ingesteld. Voeg er een toe om uw account te beveiligen.";
+        LoadFailed "loadFailed" => "We couldn't load your security info.", "Uw beveiligingsgegevens kunnen niet worden geladen.";
+        Retry "retry" => "Try again", "Opnieuw proberen";
+        ChunkFailed "chunkFailed" => "This part of the page couldn't be loaded. Check your connection and try again.",
+            "Dit deel van de pagina kan niet worden geladen. Controleer uw verbinding en probeer het opnieuw.";
 
-    TypeAuthenticatorPush "typeAuthenticatorPush" => "Authenticator app", "Authenticator-app";
-    TypeTotp "typeTotp" => "Authenticator app or hardware token", "Authenticator-app of hardwaretoken";
-    TypePhone "typePhone" => "Phone", "Telefoon";
-    TypeSecurityKey "typeSecurityKey" => "Security key", "Beveiligingssleutel";
-    TypeEmail "typeEmail" => "Email", "E-mailadres";
-    TypeSecurityQuestions "typeSecurityQuestions" => "Security questions", "Beveiligingsvragen";
+        TypeAuthenticatorPush "typeAuthenticatorPush" => "Authenticator app", "Authenticator-app";
+        TypeTotp "typeTotp" => "Authenticator app or hardware token", "Authenticator-app of hardwaretoken";
+        TypePhone "typePhone" => "Phone", "Telefoon";
+        TypeSecurityKey "typeSecurityKey" => "Security key", "Beveiligingssleutel";
+        TypeEmail "typeEmail" => "Email", "E-mailadres";
+        TypeSecurityQuestions "typeSecurityQuestions" => "Security questions", "Beveiligingsvragen";
 
-    ModeNotification "modeNotification" => "Authenticator app – notification", "Authenticator-app – melding";
-    ModeCode "modeCode" => "Authenticator app or hardware token – code", "Authenticator-app of hardwaretoken – code";
-    ModeText "modeText" => "Phone – text {detail}", "Telefoon – sms {detail}";
-    ModeCall "modeCall" => "Phone – call {detail}", "Telefoon – oproep {detail}";
-    ModeKey "modeKey" => "Security key", "Beveiligingssleutel";
+        ModeNotification "modeNotification" => "Authenticator app – notification", "Authenticator-app – melding";
+        ModeCode "modeCode" => "Authenticator app or hardware token – code", "Authenticator-app of hardwaretoken – code";
+        ModeText "modeText" => "Phone – text {detail}", "Telefoon – sms {detail}";
+        ModeCall "modeCall" => "Phone – call {detail}", "Telefoon – oproep {detail}";
+        ModeKey "modeKey" => "Security key", "Beveiligingssleutel";
+        HardwareToken "hardwareToken" => "Hardware token", "Hardwaretoken";
+        ChangeNamed "changeNamed" => "Change {name}", "{name} wijzigen";
+        LastUsed "lastUsed" => "Last used {date}", "Laatst gebruikt op {date}";
+        NotUsedYet "notUsedYet" => "Not used yet", "Nog niet gebruikt";
+    }
 
     AddTitle "addTitle" => "Add a method", "Een methode toevoegen";
     AddPrompt "addPrompt" => "Which method would you like to add?", "Welke methode wilt u toevoegen?";
@@ -160,7 +188,6 @@ messages! {
     SourcePrompt "sourcePrompt" => "Where will your codes come from?", "Waar komen uw codes vandaan?";
     SourceApp "sourceApp" => "Authenticator app", "Authenticator-app";
     SourceAppHint "sourceAppHint" => "An app on your phone that shows codes.", "Een app op uw telefoon die codes weergeeft.";
-    HardwareToken "hardwareToken" => "Hardware token", "Hardwaretoken";
     SourceHardwareHint "sourceHardwareHint" => "A small device from your organization that shows a code when you press its button.",
         "Een klein apparaat van uw organisatie dat een code weergeeft als u op de knop drukt.";
     TokenTitle "tokenTitle" => "Activate a hardware token", "Een hardwaretoken activeren";
@@ -218,7 +245,6 @@ messages! {
         "We konden de code niet verzenden. Controleer het nummer of probeer het later opnieuw.";
     ReplacesNote "replacesNote" => "This replaces {detail} once the new one is verified.",
         "Dit vervangt {detail} zodra het nieuwe is geverifieerd.";
-    ChangeNamed "changeNamed" => "Change {name}", "{name} wijzigen";
     NotAllowedTypes "notAllowedTypes" => "Your organization doesn't allow: {types}.",
         "Uw organisatie staat niet toe: {types}.";
 
@@ -263,8 +289,6 @@ messages! {
     KeyNameLabel "keyNameLabel" => "Name your security key", "Geef uw beveiligingssleutel een naam";
     KeyNameHint "keyNameHint" => "So you can tell your keys apart, e.g. \"Blue key on my keyring\".",
         "Zodat u uw sleutels uit elkaar kunt houden, bijvoorbeeld \"Blauwe sleutel aan mijn sleutelbos\".";
-    LastUsed "lastUsed" => "Last used {date}", "Laatst gebruikt op {date}";
-    NotUsedYet "notUsedYet" => "Not used yet", "Nog niet gebruikt";
     KeyUse "keyUse" => "Use security key", "Beveiligingssleutel gebruiken";
     KeyVerifyBody "keyVerifyBody" => "Use your security key {name}: when your browser asks, enter its PIN and touch it.",
         "Gebruik uw beveiligingssleutel {name}: voer de pincode in en raak de sleutel aan als uw browser erom vraagt.";
@@ -358,11 +382,49 @@ pub const SAME_IN_DUTCH: &[Key] = &[Key::Url, Key::CodeLabel, Key::ActivationCod
 
 /// The resolved translations of one component instance: a built-in table (English, or
 /// the base of a host locale), the host's locale table if any, and per-key overrides.
+///
+/// `T` is where the built-in texts come from: [`All`] of them, or only the first paint's
+/// ([`FirstPaint`], see [`I18n::first_paint`]), so that code which only paints the list
+/// does not reference (and the split build's main wasm does not hold) the rest.
 #[derive(Debug, Clone)]
-pub struct I18n {
+pub struct I18n<T = All> {
     lang: String,
     builtin: Builtin,
     host: Arc<HashMap<String, String>>,
+    texts: PhantomData<T>,
+}
+
+/// Where an [`I18n`] finds a key's built-in text and name.
+pub trait Texts {
+    fn text(key: Key, locale: Builtin) -> &'static str;
+    fn name(key: Key) -> &'static str;
+}
+
+/// Every text.
+#[derive(Debug, Clone, Copy)]
+pub struct All;
+
+impl Texts for All {
+    fn text(key: Key, locale: Builtin) -> &'static str {
+        key.text(locale)
+    }
+    fn name(key: Key) -> &'static str {
+        key.name()
+    }
+}
+
+/// Only the first paint's texts ([`Key::FIRST_PAINT`]); any other key reads as empty
+/// (the markup test in tests/first_paint.rs would show it).
+#[derive(Debug, Clone, Copy)]
+pub struct FirstPaint;
+
+impl Texts for FirstPaint {
+    fn text(key: Key, locale: Builtin) -> &'static str {
+        key.first_paint_text(locale).unwrap_or_default()
+    }
+    fn name(key: Key) -> &'static str {
+        key.first_paint_name().unwrap_or_default()
+    }
 }
 
 impl Default for I18n {
@@ -371,11 +433,22 @@ impl Default for I18n {
             lang: "en".to_owned(),
             builtin: Builtin::En,
             host: Arc::default(),
+            texts: PhantomData,
         }
     }
 }
 
 impl I18n {
+    /// The same translations, with only the first paint's built-in texts.
+    pub fn first_paint(&self) -> I18n<FirstPaint> {
+        I18n {
+            lang: self.lang.clone(),
+            builtin: self.builtin,
+            host: self.host.clone(),
+            texts: PhantomData,
+        }
+    }
+
     /// Picks the locale: the host's choice first, else the browser's preferences, the
     /// first one that is built in or added by the host; English otherwise.
     ///
@@ -398,6 +471,7 @@ impl I18n {
                     lang: name.clone(),
                     builtin: Builtin::En,
                     host: Arc::new(table.clone()),
+                    texts: PhantomData,
                 };
                 break 'search;
             }
@@ -407,6 +481,7 @@ impl I18n {
                         lang: builtin.tag().to_owned(),
                         builtin,
                         host: Arc::default(),
+                        texts: PhantomData,
                     };
                     break 'search;
                 }
@@ -419,7 +494,9 @@ impl I18n {
         }
         chosen
     }
+}
 
+impl<T: Texts> I18n<T> {
     /// The BCP 47 tag for the component root's `lang` attribute.
     pub fn lang(&self) -> &str {
         &self.lang
@@ -433,29 +510,49 @@ impl I18n {
     /// The text of `key`.
     pub fn t(&self, key: Key) -> String {
         self.host
-            .get(key.name())
+            .get(T::name(key))
             .cloned()
-            .unwrap_or_else(|| key.text(self.builtin).to_owned())
+            .unwrap_or_else(|| T::text(key, self.builtin).to_owned())
     }
 
     /// The text of `key` with its `{name}` placeholders filled.
     pub fn fmt(&self, key: Key, args: &[(&str, &str)]) -> String {
-        args.iter().fold(self.t(key), |text, (name, value)| {
-            text.replace(&format!("{{{name}}}"), value)
-        })
+        let text = self.t(key);
+        let mut out = String::with_capacity(text.len());
+        for (before, placeholder) in placeholders(&text) {
+            out.push_str(before);
+            if let Some(name) = placeholder {
+                match args.iter().find(|(n, _)| *n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => out.extend(["{", name, "}"]),
+                }
+            }
+        }
+        out
     }
 
-    /// The text of `key` around a user-provided `name` (its `{name}` placeholder).
+    /// The text of `key` around a user-provided `name` (its first `{name}` placeholder).
     pub fn named(&self, key: Key, name: &str) -> Named {
         let text = self.t(key);
-        match text.split_once("{name}") {
-            Some((before, after)) => Named {
-                before: before.to_owned(),
-                name: name.to_owned(),
-                after: after.to_owned(),
-            },
-            None => Named::from(text),
+        let mut named = Named::default();
+        let mut seen = false;
+        for (before, placeholder) in placeholders(&text) {
+            let into = if seen {
+                &mut named.after
+            } else {
+                &mut named.before
+            };
+            into.push_str(before);
+            match placeholder {
+                Some("name") if !seen => {
+                    named.name = name.to_owned();
+                    seen = true;
+                }
+                Some(other) => into.extend(["{", other, "}"]),
+                None => {}
+            }
         }
+        named
     }
 
     /// A small number in words, in this locale (the limit message writes "five").
@@ -494,6 +591,24 @@ impl I18n {
             .trim_end()
             .to_owned()
     }
+}
+
+/// Splits `text` at its `{placeholder}`s: the text before each and the placeholder's
+/// name, then the rest with `None`. By hand because `str::replace` and `split_once` with a
+/// string pattern bring a substring searcher into the first load.
+fn placeholders(text: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        if let Some(open) = current.find('{')
+            && let Some(close) = current[open..].find('}')
+        {
+            rest = Some(&current[open + close + 1..]);
+            return Some((&current[..open], Some(&current[open + 1..open + close])));
+        }
+        rest = None;
+        Some((current, None))
+    })
 }
 
 /// A sentence around one user-provided value (a method name, a phone number), kept apart
@@ -549,6 +664,39 @@ pub fn browser_languages() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_filled_once_and_unknown_ones_kept() {
+        let host = HashMap::from([("stepOf".to_owned(), "{n}/{m} {x} {n}".to_owned())]);
+        let i18n = I18n::resolve(&["en".into()], &HashMap::new(), &host);
+        // A value that looks like a placeholder is not filled again.
+        assert_eq!(
+            i18n.fmt(Key::StepOf, &[("n", "{m}"), ("m", "4")]),
+            "{m}/4 {x} {m}"
+        );
+        let host = HashMap::from([("deleted".to_owned(), "a {x} {name} b {name} {".to_owned())]);
+        let named = I18n::resolve(&["en".into()], &HashMap::new(), &host).named(Key::Deleted, "K");
+        assert_eq!(
+            (named.before.as_str(), named.name.as_str()),
+            ("a {x} ", "K")
+        );
+        assert_eq!(named.after, " b {name} {");
+    }
+
+    #[test]
+    fn the_first_paint_texts_are_the_same_texts() {
+        let nl = I18n::resolve(&["nl".into()], &HashMap::new(), &HashMap::new());
+        for &key in Key::FIRST_PAINT {
+            assert_eq!(nl.first_paint().t(key), nl.t(key), "{}", key.name());
+            assert!(!nl.t(key).is_empty());
+        }
+        assert_eq!(
+            nl.first_paint().t(Key::Save),
+            nl.t(Key::Save),
+            "Save is a first-paint key"
+        );
+        assert_eq!(nl.first_paint().t(Key::Added), "", "not a first-paint key");
+    }
 
     #[test]
     fn dutch_is_complete_and_translated() {

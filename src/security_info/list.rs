@@ -5,12 +5,12 @@ use super::row_actions::{self, RowActions};
 use crate::client::Call;
 use crate::config::Action as HostAction;
 use crate::context::{Change, Reply, unique_id, use_ctx};
+use crate::first_paint::{self, type_label};
 use crate::i18n::{I18n, Key};
 use crate::testids;
 use leptos::prelude::*;
 use security_info_core::api::Method;
-use security_info_core::methods::{MethodSource, MethodType, Usage};
-use wasm_bindgen::JsValue;
+use security_info_core::methods::{MethodType, Usage};
 
 /// The methods the host shows, or the empty state.
 pub fn method_list(
@@ -175,48 +175,17 @@ fn method_row(
     }
 }
 
-/// When a security key was last used (a date in the person's language), or that it was
-/// not used yet.
+/// When a security key was last used, or that it was not used yet.
 fn last_use(i18n: &I18n, at: Option<i64>) -> impl IntoView + use<> {
-    let text = match at {
-        Some(secs) => {
-            let date = js_sys::Date::new(&JsValue::from_f64(secs as f64 * 1000.0));
-            let day = date.to_locale_date_string(i18n.lang(), &JsValue::UNDEFINED);
-            i18n.fmt(Key::LastUsed, &[("date", &String::from(day))])
-        }
-        None => i18n.t(Key::NotUsedYet),
-    };
+    let text = first_paint::last_use(i18n, at);
     view! { <span class="si-method-note" data-testid=testids::METHOD_LAST_USED>{text}</span> }
-}
-
-/// What the row calls the method's type: a `totp` method from a hardware token is a
-/// "Hardware token" (its detail is the masked serial).
-fn type_label(i18n: &I18n, method: &Method) -> String {
-    if method.source == Some(MethodSource::Hardware) {
-        i18n.t(Key::HardwareToken)
-    } else {
-        i18n.method_type(method.method_type)
-    }
 }
 
 /// A decorative outline icon per method type (the row's text names the type).
 fn icon(t: MethodType) -> impl IntoView {
-    let d = match t {
-        MethodType::AuthenticatorPush | MethodType::Totp => {
-            "M8 2h8a1 1 0 0 1 1 1v18a1 1 0 0 1-1 1H8a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zM9.5 12l2 2 3.5-4"
-        }
-        MethodType::Phone => {
-            "M8 2h8a1 1 0 0 1 1 1v18a1 1 0 0 1-1 1H8a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zM11 18h2"
-        }
-        MethodType::SecurityKey => "M8 16a4 4 0 1 1 0-8 4 4 0 0 1 0 8zM12 12h9M18 12v3M21 12v3",
-        MethodType::Email => "M3 6h18v12H3zM3 6l9 7 9-7",
-        MethodType::SecurityQuestions => {
-            "M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM9.5 9.5a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .8-1 1.5V14M12 17v.5"
-        }
-    };
     view! {
         <svg class="si-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <path d=d />
+            <path d=first_paint::icon_path(t) />
         </svg>
     }
 }

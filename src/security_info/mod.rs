@@ -32,8 +32,9 @@ use step_up::step_up_host;
 #[component]
 pub fn SecurityInfo(
     /// Where the API is, how to authenticate, language, options and callbacks.
-    config: Config,
+    mut config: Config,
 ) -> impl IntoView {
+    let first_info = config.first_info.take();
     let ctx = provide_security_info(config);
     crate::chunk::provide_registry();
     let i18n = ctx.i18n.clone();
@@ -50,22 +51,28 @@ pub fn SecurityInfo(
     let load_error = RwSignal::new(None::<ClientError>);
     let load = job_action();
     let painted = StoredValue::new_local(Some(crate::chunk::after_first_paint()));
+    let show = {
+        let ctx = ctx.clone();
+        move |fresh: Info| {
+            if let Some(on_load) = &ctx.config().on_load {
+                on_load(&fresh);
+            }
+            info.set(Some(fresh));
+            load_error.set(None);
+            if let Some(after) = painted.try_update_value(Option::take).flatten() {
+                request_animation_frame(after);
+            }
+        }
+    };
     let reload = {
         let ctx = ctx.clone();
+        let show = show.clone();
         Callback::new(move |()| {
             let ctx = ctx.clone();
+            let show = show.clone();
             load.dispatch_local(Job::new(async move {
                 match ctx.client().security_info().await {
-                    Ok(fresh) => {
-                        if let Some(on_load) = &ctx.config().on_load {
-                            on_load(&fresh);
-                        }
-                        info.set(Some(fresh));
-                        load_error.set(None);
-                        if let Some(after) = painted.try_update_value(Option::take).flatten() {
-                            request_animation_frame(after);
-                        }
-                    }
+                    Ok(fresh) => show(fresh),
                     Err(e) => {
                         ctx.report(&e);
                         load_error.set(Some(e));
@@ -74,7 +81,11 @@ pub fn SecurityInfo(
             }));
         })
     };
-    reload.run(());
+    // An answer the embedding's first paint already showed needs no request.
+    match first_info {
+        Some(first) => show(first),
+        None => reload.run(()),
+    }
     let methods = Signal::derive(move || {
         info.with(|i| i.as_ref().map(|i| i.methods.clone()).unwrap_or_default())
     });

@@ -151,3 +151,58 @@ test("the embed's first security-info request is sent by the package's script, o
   assert.deepEqual(demo.browser.context.problems, []);
   await page.close();
 });
+
+// The package's main wasm paints the list itself (src/first_paint.rs); the Leptos page is
+// the chunk split_page, fetched at once, which takes over with the same answer.
+const PAGE_CHUNK = /\/split_page[^/]*\.wasm$/;
+
+test("the list paints before the page's chunk arrives, and a click on it then is passed on", async () => {
+  await demo.browser.context.clearCookies();
+  const page = await demo.browser.context.newPage();
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  const chunkRequests = [];
+  await page.route(PAGE_CHUNK, async (route) => {
+    chunkRequests.push(route.request().url());
+    await held;
+    await route.continue();
+  });
+  const embed = await portalSignIn(page, demo.server);
+  const add = embed.locator(byId("add-method"));
+  await add.waitFor();
+  assert.equal(chunkRequests.length, 1, "the page's chunk is requested at once, and once");
+  const marks = await page.evaluate(() => performance.getEntriesByName("security-info:list-visible").length);
+  assert.equal(marks, 1, "the first paint marks the list visible");
+  assert.deepEqual(await axe(page), [], "axe on the first paint");
+  await add.click();
+  release();
+  await page.locator(byId("add-method-dialog")).waitFor();
+  assert.equal(await embed.locator(byId("security-info")).count(), 1, "the page replaced the first paint");
+  await page.keyboard.press("Escape");
+  await add.waitFor();
+  assert.equal(chunkRequests.length, 1);
+  assert.deepEqual(demo.browser.context.problems, []);
+  await page.close();
+});
+
+test("when the page's chunk cannot be fetched, the first paint says so and Try again recovers", async () => {
+  await demo.browser.context.clearCookies();
+  const page = await demo.browser.context.newPage();
+  // The blocked fetch is logged by the loader; that is the expected failure here.
+  demo.browser.context.ignoreProblems = /split|Failed to fetch|net::ERR_FAILED|load split module/i;
+  let blocked = true;
+  await page.route(PAGE_CHUNK, (route) => (blocked ? route.abort("failed") : route.continue()));
+  const embed = await portalSignIn(page, demo.server);
+  const error = embed.locator(byId("chunk-error"));
+  await error.waitFor();
+  assert.match(await error.innerText(), /couldn't be loaded/);
+  assert.equal(await error.getAttribute("role"), "alert");
+  blocked = false;
+  await embed.locator(byId("chunk-retry")).click();
+  await error.waitFor({ state: "detached" });
+  await embed.locator(byId("add-method")).click();
+  await page.locator(byId("add-method-dialog")).waitFor();
+  assert.equal(await embed.locator(byId("security-info")).count(), 1);
+  demo.browser.context.ignoreProblems = undefined;
+  await page.close();
+});
