@@ -15,7 +15,14 @@ trap 'rm -f "$NAMES"' EXIT
 "$ROOT/scripts/build-split.sh" lib "$OUT" 3>"$NAMES"
 # shellcheck disable=SC1090
 source "$NAMES"
-cp "$ROOT"/www/pkg/{security-info.d.ts,package.json,README.md} "$ROOT/www/security-info.css" "$OUT/"
+cp "$ROOT"/www/pkg/{security-info.d.ts,package.json,README.md} "$OUT/"
+# The stylesheet minified (comments and spaces only: no restructuring, so the cascade is
+# the source's, www/security-info.css): it is part of the first load.
+(cd "$ROOT" && node -e '
+  const fs = require("fs");
+  const [src, out] = process.argv.slice(1);
+  fs.writeFileSync(out, require("csso").minify(fs.readFileSync(src, "utf8"), { restructure: false }).css);
+' "$ROOT/www/security-info.css" "$OUT/security-info.css")
 # The wrapper imports the glue and names the wasm by their hashed names.
 sed -e "s|\"./security_info.js\"|\"./$GLUE\"|; s|\"./security_info_bg.wasm\"|\"./$WASM\"|" \
   "$ROOT/www/pkg/security-info.js" >"$OUT/security-info.js"

@@ -44,10 +44,6 @@ for f in "$WORK/split"/split_*.wasm "$WORK/split"/chunk_*.wasm; do
 done
 python3 "$ROOT/scripts/shrink-main.py" "$WORK/out/${name}_bg.wasm" "$WORK/out/$name.js"
 for f in "$WORK/out"/*.wasm; do wasm-opt -Oz "$f" -o "$f"; done
-# Minified JS: the glue and the link module are part of the first load.
-for f in "$WORK/out/$name.js" "$WORK/out/__wasm_split.js"; do
-  terser "$f" --module --compress --mangle --output "$f"
-done
 
 # Content hashes: chunks first (the link module names them), then one hash over
 # everything for the glue and the link module, which import each other.
@@ -66,6 +62,9 @@ sed -i "s|\"./$name.js\"|\"./$glue\"|g" __wasm_split.js
 sed -i "s|from '\./__wasm_split\.js'|from './$link'|; s|from \"\./__wasm_split\.js\"|from \"./$link\"|; s|'${name}_bg\.wasm'|'$main'|g" "$name.js"
 mv "$name.js" "$glue"; mv __wasm_split.js "$link"; mv "${name}_bg.wasm" "$main"
 grep -q "from ['\"]\./$link['\"]" "$glue" || { echo "build-split: the glue does not import the link module" >&2; exit 1; }
+# Minified (after the names are in; the hashes are of the same deterministic input): the
+# glue and the link module are part of the first load.
+for f in "$glue" "$link"; do terser "$f" --module --compress --mangle --output "$f"; done
 cd "$ROOT"
 
 mkdir -p "$OUT"

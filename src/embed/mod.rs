@@ -19,7 +19,7 @@ use crate::first_paint::{self, Listed};
 use crate::i18n::{FirstPaint, I18n};
 use crate::json;
 use js_sys::Promise;
-pub use options::{OPTION_NAMES, parse_options};
+pub use options::{HostFunctions, OPTION_NAMES, parse_options};
 use security_info_core::api::{DefaultMethod, Method};
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -84,16 +84,15 @@ pub fn mount(
     let element: HtmlElement = element
         .dyn_into()
         .map_err(|_| type_error("mount(element, options): element must be an HTMLElement"))?;
-    let mut config =
+    let (config, functions) =
         parse_options(&options).map_err(|e| type_error(&format!("security-info: {e}")))?;
-    options::add_dom_events(&mut config, &element);
     let i18n = config.i18n().first_paint();
     let mounted = Rc::new(Mounted::default());
     mounted.show(&element, first_paint::page(&config, &i18n, None));
     let first_answer = first_answer.dyn_into::<Promise>().ok();
     wasm_bindgen_futures::spawn_local(take_over(
         element,
-        config,
+        (config, functions),
         i18n,
         first_answer,
         mounted.clone(),
@@ -109,7 +108,7 @@ fn type_error(message: &str) -> JsValue {
 /// offering "Try again" while that fails) and hands over to it.
 async fn take_over(
     element: HtmlElement,
-    mut config: Config,
+    (mut config, functions): (Config, HostFunctions),
     i18n: I18n<FirstPaint>,
     first_answer: Option<Promise>,
     mounted: Rc<Mounted>,
@@ -147,7 +146,7 @@ async fn take_over(
         config.first_answer.get_or_insert(promise);
     }
     // The config goes to the page once its chunk is in; a failed fetch leaves it here.
-    let slot = Rc::new(Cell::new(Some(config)));
+    let slot = Rc::new(Cell::new(Some((config, functions))));
     loop {
         if mounted.gone.get() {
             return;
@@ -257,9 +256,9 @@ mod page {
     use leptos::prelude::*;
     use security_info_core::api::SecurityInfo as Info;
 
-    /// The config in `slot` (taken only once the chunk is in), and the early answer's
-    /// JSON when the first paint showed it.
-    type Slot = Rc<Cell<Option<Config>>>;
+    /// The config and the host's functions in `slot` (taken only once the chunk is in),
+    /// and the early answer's JSON when the first paint showed it.
+    type Slot = Rc<Cell<Option<(Config, HostFunctions)>>>;
 
     #[cfg(feature = "split")]
     #[wasm_split_helpers::wasm_split(page, fallible, preload(load))]
@@ -290,7 +289,8 @@ mod page {
     /// Appends the page to `element` (after the first paint, which the caller removes),
     /// starting from the answer the first paint showed (no request; `onLoad` fires then).
     fn mount_page(element: HtmlElement, slot: Slot, answer: Option<JsValue>) -> Box<dyn Any> {
-        let mut config = slot.take().unwrap_or_default();
+        let (mut config, functions) = slot.take().unwrap_or_default();
+        functions.install(&mut config, &element);
         if let Some(info) = answer.and_then(|a| Info::from_json(&a).ok()) {
             // The early answer is used up: later reads ask the server.
             config.first_answer = None;

@@ -38,13 +38,28 @@ pub const OPTION_NAMES: &[&str] = &[
 /// The locales whose texts ship in the library (host locales come through `locales`).
 const BUILTIN_LOCALES: &[&str] = &["en", "nl"];
 
-/// Maps the JS options object onto [`Config`], refusing unknown names and wrong types.
-pub fn parse_options(options: &JsValue) -> Result<Config, String> {
+/// The host's functions among the options, checked but not yet wired: the page's chunk
+/// wires them ([`HostFunctions::install`]), so their code stays out of the first load.
+#[derive(Default)]
+pub struct HostFunctions {
+    get_token: Option<Function>,
+    on_load: Option<Function>,
+    on_add: Option<Function>,
+    on_delete: Option<Function>,
+    on_default_change: Option<Function>,
+    on_error: Option<Function>,
+    on_before_action: Option<Function>,
+}
+
+/// Maps the JS options object onto [`Config`] and the host's functions, refusing unknown
+/// names and wrong types.
+pub fn parse_options(options: &JsValue) -> Result<(Config, HostFunctions), String> {
     let mut config = Config::default();
+    let mut functions = HostFunctions::default();
     let Some(object) =
         Option::<Object>::from_json(options).map_err(|_| "options must be an object".to_owned())?
     else {
-        return Ok(config);
+        return Ok((config, functions));
     };
     let keys: Vec<String> = Object::keys(&object)
         .iter()
@@ -66,7 +81,7 @@ pub fn parse_options(options: &JsValue) -> Result<Config, String> {
     let get_token = opt_function(&get("getToken"), "getToken")?;
     match (opt::<String>(&get("auth"), "auth")?.as_deref(), get_token) {
         (None | Some("cookies"), None) => config.auth = Auth::Cookies,
-        (None | Some("bearer"), Some(f)) => config.auth = Auth::Bearer(token_callback(f)),
+        (None | Some("bearer"), Some(f)) => functions.get_token = Some(f),
         (Some("bearer"), None) => return Err("auth \"bearer\" needs a getToken function".into()),
         (Some(other), _) => {
             return Err(format!(
@@ -133,37 +148,58 @@ pub fn parse_options(options: &JsValue) -> Result<Config, String> {
         config.app_url = url;
     }
 
-    if let Some(f) = opt_function(&get("onLoad"), "onLoad")? {
-        config.on_load = Some(Rc::new(move |info| call1(&f, &info.to_json())));
+    for (name, slot) in [
+        ("onLoad", &mut functions.on_load),
+        ("onAdd", &mut functions.on_add),
+        ("onDelete", &mut functions.on_delete),
+        ("onDefaultChange", &mut functions.on_default_change),
+        ("onError", &mut functions.on_error),
+        ("onBeforeAction", &mut functions.on_before_action),
+    ] {
+        *slot = opt_function(&get(name), name)?;
     }
-    if let Some(f) = opt_function(&get("onAdd"), "onAdd")? {
-        config.on_add = Some(Rc::new(move |m| call1(&f, &m.to_json())));
+    Ok((config, functions))
+}
+
+impl HostFunctions {
+    /// Wires the functions into `config` (bearer auth, the hooks) and the
+    /// `security-info:*` DOM events on `element`.
+    pub fn install(self, config: &mut Config, element: &web_sys::HtmlElement) {
+        if let Some(f) = self.get_token {
+            config.auth = Auth::Bearer(token_callback(f));
+        }
+        if let Some(f) = self.on_load {
+            config.on_load = Some(Rc::new(move |info| call1(&f, &info.to_json())));
+        }
+        if let Some(f) = self.on_add {
+            config.on_add = Some(Rc::new(move |m| call1(&f, &m.to_json())));
+        }
+        if let Some(f) = self.on_delete {
+            config.on_delete = Some(Rc::new(move |m| call1(&f, &m.to_json())));
+        }
+        if let Some(f) = self.on_default_change {
+            config.on_default_change = Some(Rc::new(move |d| call1(&f, &d.to_json())));
+        }
+        if let Some(f) = self.on_error {
+            config.on_error = Some(Rc::new(move |e| {
+                let detail = Object::new();
+                let code = e.code().map(|c| c.as_str()).unwrap_or("network");
+                let _ = Reflect::set(&detail, &"code".into(), &code.into());
+                let _ = Reflect::set(&detail, &"message".into(), &e.to_string().into());
+                call1(&f, &detail)
+            }));
+        }
+        if let Some(f) = self.on_before_action {
+            config.on_before_action = Some(Rc::new(
+                move |action: Action, method: Option<MethodType>| {
+                    let method = method.map_or(JsValue::NULL, |m| JsValue::from_str(m.as_str()));
+                    let answer = f.call2(&JsValue::NULL, &action.as_str().into(), &method);
+                    Box::pin(async move { host_allows(answer).await }) as HostFuture<bool>
+                },
+            ));
+        }
+        add_dom_events(config, element);
     }
-    if let Some(f) = opt_function(&get("onDelete"), "onDelete")? {
-        config.on_delete = Some(Rc::new(move |m| call1(&f, &m.to_json())));
-    }
-    if let Some(f) = opt_function(&get("onDefaultChange"), "onDefaultChange")? {
-        config.on_default_change = Some(Rc::new(move |d| call1(&f, &d.to_json())));
-    }
-    if let Some(f) = opt_function(&get("onError"), "onError")? {
-        config.on_error = Some(Rc::new(move |e| {
-            let detail = Object::new();
-            let code = e.code().map(|c| c.as_str()).unwrap_or("network");
-            let _ = Reflect::set(&detail, &"code".into(), &code.into());
-            let _ = Reflect::set(&detail, &"message".into(), &e.to_string().into());
-            call1(&f, &detail)
-        }));
-    }
-    if let Some(f) = opt_function(&get("onBeforeAction"), "onBeforeAction")? {
-        config.on_before_action = Some(Rc::new(
-            move |action: Action, method: Option<MethodType>| {
-                let method = method.map_or(JsValue::NULL, |m| JsValue::from_str(m.as_str()));
-                let answer = f.call2(&JsValue::NULL, &action.as_str().into(), &method);
-                Box::pin(async move { host_allows(answer).await }) as HostFuture<bool>
-            },
-        ));
-    }
-    Ok(config)
 }
 
 /// `false` (or a promise of `false`) cancels; anything else, or a throwing callback,
@@ -195,7 +231,7 @@ fn token_callback(f: Function) -> crate::config::GetToken {
 
 /// Dispatches `security-info:*` DOM events on the host element, after the host's own
 /// callbacks, so pages can listen without passing functions.
-pub(super) fn add_dom_events(config: &mut Config, element: &web_sys::HtmlElement) {
+fn add_dom_events(config: &mut Config, element: &web_sys::HtmlElement) {
     let emit = {
         let element = element.clone();
         move |name: &str, detail: JsValue| {
