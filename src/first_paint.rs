@@ -110,8 +110,8 @@ pub fn page(config: &Config, i18n: &I18n<FirstPaint>, info: Option<Listed>) -> O
     if !config.read_only && !config.disable_add {
         let add = b
             .el("button")
-            .attr("type", "button")
             .attr("class", "si-button si-add")
+            .attr("type", "button")
             .attr("data-testid", testids::ADD_METHOD);
         add.add(b.el("span").attr("aria-hidden", "true").text("+ "));
         root.add(add.text(&i18n.t(Key::AddMethod)));
@@ -153,8 +153,8 @@ pub fn chunk_failed(i18n: &I18n<FirstPaint>) -> Option<(Element, HtmlElement)> {
     problem.add(b.el("p").text(&i18n.t(Key::ChunkFailed)));
     let retry = b
         .el("button")
-        .attr("type", "button")
         .attr("class", "si-button si-primary")
+        .attr("type", "button")
         .attr("data-testid", testids::CHUNK_RETRY)
         .text(&i18n.t(Key::Retry));
     let _ = problem.0.append_with_node_1(&retry.0);
@@ -192,9 +192,10 @@ impl Builder {
     }
 
     fn button(&self, class: &str, testid: &str, label: &str, text: &str) -> El {
+        // Leptos sets `class` first: the same attribute order.
         self.el("button")
-            .attr("type", "button")
             .attr("class", class)
+            .attr("type", "button")
             .attr("data-testid", testid)
             .attr("aria-label", label)
             .text(text)

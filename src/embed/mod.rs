@@ -117,7 +117,7 @@ async fn take_over(
     wasm_bindgen_futures::spawn_local(async {
         let _ = page::preload().await;
     });
-    let _listener = Control::record_clicks(&mounted);
+    let _clicks = ClickRecorder::new(&element, &mounted);
     // The page decodes the whole answer; the first paint only the list and the default.
     let mut answer = None;
     if let Some(promise) = first_answer {
@@ -228,11 +228,18 @@ impl Control {
             .dyn_into()
             .ok()
     }
+}
 
-    /// Remembers the last control of the first paint that was clicked, until the page
-    /// takes over (the listener goes with the returned closure).
-    fn record_clicks(mounted: &Rc<Mounted>) -> Option<Closure<dyn Fn(web_sys::Event)>> {
-        let first = mounted.first.borrow().clone()?;
+/// Remembers the last control of the first paint that was clicked, until the page takes
+/// over: a listener on the host element (the first paint is replaced as the answer
+/// comes in), removed when this is dropped.
+struct ClickRecorder {
+    element: HtmlElement,
+    listener: Closure<dyn Fn(web_sys::Event)>,
+}
+
+impl ClickRecorder {
+    fn new(element: &HtmlElement, mounted: &Rc<Mounted>) -> Self {
         let weak = Rc::downgrade(mounted);
         let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
             let Some(mounted) = weak.upgrade() else {
@@ -244,8 +251,21 @@ impl Control {
                 mounted.clicked.replace(Control::of(&section, &target));
             }
         });
-        let _ = first.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
-        Some(listener)
+        let _ =
+            element.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
+        ClickRecorder {
+            element: element.clone(),
+            listener,
+        }
+    }
+}
+
+impl Drop for ClickRecorder {
+    fn drop(&mut self) {
+        let callback = self.listener.as_ref().unchecked_ref();
+        let _ = self
+            .element
+            .remove_event_listener_with_callback("click", callback);
     }
 }
 
