@@ -9,7 +9,7 @@ use common::*;
 use security_info::config::{Config, MethodOptions, Theme};
 use security_info::first_paint;
 use security_info::testids;
-use security_info_core::api::{DefaultMethod, Method, Policy, SecurityInfo as Info, StepUp};
+use security_info_core::api::{DefaultMethod, Method, SecurityInfo as Info};
 use security_info_core::methods::{DefaultMode, MethodSource, MethodType, PhoneKind};
 use std::collections::HashMap;
 use wasm_bindgen::{JsCast, JsValue};
@@ -63,28 +63,14 @@ fn every_row() -> Vec<Method> {
     ]
 }
 
-fn info(methods: Vec<Method>, default: Option<(&str, DefaultMode)>) -> Info {
+/// The test answer with `default` as the default method.
+fn with_default(methods: Vec<Method>, default: Option<(&str, DefaultMode)>) -> Info {
     Info {
-        methods,
         default_method: default.map(|(id, mode)| DefaultMethod {
             method_id: id.into(),
             mode,
         }),
-        policy: Policy {
-            allowed_methods: MethodType::ALL.to_vec(),
-            max_authenticators: 5,
-            allow_delete_last_mfa_method: true,
-            step_up_window_secs: 300,
-            security_questions_required: 3,
-            security_questions: Vec::new(),
-            authenticator_name: "Microsoft Authenticator".into(),
-        },
-        step_up: StepUp {
-            required: false,
-            fresh_until: None,
-        },
-        server_time: now() as i64,
-        session: None,
+        ..info(methods)
     }
 }
 
@@ -137,17 +123,17 @@ fn the_first_paint_is_the_pages_markup() {
         locale: Some("en".into()),
         ..Config::default()
     };
-    let all = info(every_row(), Some(("m1", DefaultMode::Notification)));
+    let all = with_default(every_row(), Some(("m1", DefaultMode::Notification)));
     assert_same("every row, push default", en(), Some(all.clone()));
-    let by_text = info(every_row(), Some(("m3", DefaultMode::Text)));
+    let by_text = with_default(every_row(), Some(("m3", DefaultMode::Text)));
     assert_same("a phone default", en(), Some(by_text));
     assert_same("loading", en(), None);
-    assert_same("no methods", en(), Some(info(Vec::new(), None)));
+    assert_same("no methods", en(), Some(info(Vec::new())));
     let reset_only = vec![method("m4", MethodType::Email, "Email")];
     assert_same(
         "no two-step method, no Change",
         en(),
-        Some(info(reset_only, None)),
+        Some(info(reset_only)),
     );
     let nl = Config {
         locale: Some("nl".into()),
@@ -186,7 +172,7 @@ fn the_first_paint_is_the_pages_markup() {
 /// base URL goes nowhere).
 #[wasm_bindgen_test]
 async fn mount_shows_the_early_answer_and_hands_over_without_a_request() {
-    let shown = info(every_row(), Some(("m1", DefaultMode::Notification)));
+    let shown = with_default(every_row(), Some(("m1", DefaultMode::Notification)));
     let body = serde_json::to_string(&serde_json::to_value(&shown).expect("json")).expect("json");
     let answer = js_sys::Object::new();
     js_sys::Reflect::set(&answer, &"status".into(), &200.into()).expect("set");

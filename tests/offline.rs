@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use security_info::config::{Answer, Config, Outgoing, Transport};
 use security_info::{ClientError, testids};
 use security_info_core::api::{
-    DefaultMethodResponse, ErrorCode, HardwareTokenRequest, Method, Policy, Problem,
-    SecurityInfo as Info, StepUp, TotpFinishRequest, TotpStartResponse,
+    DefaultMethodResponse, ErrorCode, HardwareTokenRequest, Method, Problem, TotpFinishRequest,
+    TotpStartResponse,
 };
 use security_info_core::methods::{MethodSource, MethodType, limit_reached_message, mask_serial};
 use security_info_core::totp::{Algorithm, TotpParams};
@@ -57,28 +57,6 @@ struct Stub {
     /// Answer every request with a network failure.
     offline: bool,
     requests: Vec<String>,
-}
-
-fn info(methods: Vec<Method>) -> Info {
-    Info {
-        methods,
-        default_method: None,
-        policy: Policy {
-            allowed_methods: MethodType::ALL.to_vec(),
-            max_authenticators: 5,
-            allow_delete_last_mfa_method: true,
-            step_up_window_secs: 300,
-            security_questions_required: 3,
-            security_questions: Vec::new(),
-            authenticator_name: "Microsoft Authenticator".into(),
-        },
-        step_up: StepUp {
-            required: false,
-            fresh_until: None,
-        },
-        server_time: now() as i64,
-        session: None,
-    }
 }
 
 impl Stub {

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use security_info::i18n::I18n;
 use security_info::{Config, SecurityInfo, testids};
 use security_info_core::Secret;
+use security_info_core::api::{Method, Policy, SecurityInfo as Info, StepUp};
+use security_info_core::methods::MethodType;
 use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -180,4 +182,28 @@ pub async fn wizard_to_code_step(root: &Root) -> (Root, Secret) {
     find(&wizard, testids::WIZARD_NEXT).unwrap().click();
     wait_testid(&wizard, testids::CODE_INPUT).await;
     (wizard, secret)
+}
+
+/// A security-info answer with `methods`, no default, an open policy (every type, five
+/// authenticators) and the browser's time as the server's.
+pub fn info(methods: Vec<Method>) -> Info {
+    Info {
+        methods,
+        default_method: None,
+        policy: Policy {
+            allowed_methods: MethodType::ALL.to_vec(),
+            max_authenticators: 5,
+            allow_delete_last_mfa_method: true,
+            step_up_window_secs: 300,
+            security_questions_required: 3,
+            security_questions: Vec::new(),
+            authenticator_name: "Microsoft Authenticator".into(),
+        },
+        step_up: StepUp {
+            required: false,
+            fresh_until: None,
+        },
+        server_time: now() as i64,
+        session: None,
+    }
 }

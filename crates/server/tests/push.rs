@@ -849,79 +849,81 @@ async fn device_and_browser_receive_by_events_and_long_poll() {
 async fn demo_sign_in_with_push_as_second_factor() {
     let db = TestDb::new().await;
     let srv = Server::start_with(push_options(&db).arg("--demo")).await;
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let call = |method: Method, path: &str, body: Option<Value>| {
-        let mut r = browser
-            .request(method, format!("{}{path}", srv.api))
-            .header(security_info_core::api::CSRF_HEADER, "1");
-        if let Some(body) = body {
-            r = r.json(&body);
-        }
-        async move { Response::from(r.send().await.expect("send")).await }
-    };
+    let browser = CookieBrowser::new(&srv);
     let credentials = json!({"username": "bob", "password": "bob-demo-password"});
-    let r = call(Method::POST, "/session", Some(credentials.clone())).await;
+    let r = browser
+        .call(Method::POST, "/session", Some(credentials.clone()))
+        .await;
     assert_eq!(r.body["authenticated"], true, "{:?}", r.body);
     // Enrol push with the session cookie.
-    let s = call(Method::POST, "/me/methods/authenticator-push/start", None).await;
+    let s = browser
+        .call(Method::POST, "/me/methods/authenticator-push/start", None)
+        .await;
     assert_eq!(s.status, StatusCode::OK, "{:?}", s.body);
     let device = Device::activate(&srv, &s.body, "bob's phone")
         .await
         .expect("activate");
-    let c = call(
-        Method::POST,
-        "/me/methods/authenticator-push/test",
-        Some(json!({"enrollmentId": s.body["enrollmentId"]})),
-    )
-    .await;
+    let c = browser
+        .call(
+            Method::POST,
+            "/me/methods/authenticator-push/test",
+            Some(json!({"enrollmentId": s.body["enrollmentId"]})),
+        )
+        .await;
     let id = c.body["id"].as_str().expect("id").to_owned();
     device
         .approve(&id, c.body["number"].as_u64().expect("n"))
         .await;
-    let m = call(
-        Method::POST,
-        "/me/methods/authenticator-push",
-        Some(json!({"challengeId": id})),
-    )
-    .await;
+    let m = browser
+        .call(
+            Method::POST,
+            "/me/methods/authenticator-push",
+            Some(json!({"challengeId": id})),
+        )
+        .await;
     assert_eq!(m.status, StatusCode::CREATED, "{:?}", m.body);
-    call(Method::DELETE, "/session", None).await;
+    browser.call(Method::DELETE, "/session", None).await;
 
     // Sign in again: the password, then the notification.
-    let r = call(Method::POST, "/session", Some(credentials)).await;
+    let r = browser
+        .call(Method::POST, "/session", Some(credentials))
+        .await;
     assert_eq!(r.body["authenticated"], false);
     assert_eq!(r.body["defaultMethod"]["mode"], "notification");
-    let c = call(Method::POST, "/session/push", Some(json!({}))).await;
+    let c = browser
+        .call(Method::POST, "/session/push", Some(json!({})))
+        .await;
     assert_eq!(c.status, StatusCode::OK, "{:?}", c.body);
     assert_eq!(c.body["purpose"], "sign_in");
     let id = c.body["id"].as_str().expect("id").to_owned();
     assert_eq!(device.challenges().await[0]["action"], "Sign in");
     // Not yet approved: still signed out of the security info.
-    call(
-        Method::POST,
-        "/session/verify-push",
-        Some(json!({"challengeId": id})),
-    )
-    .await
-    .assert_problem(400, "validation");
+    browser
+        .call(
+            Method::POST,
+            "/session/verify-push",
+            Some(json!({"challengeId": id})),
+        )
+        .await
+        .assert_problem(400, "validation");
     device
         .approve(&id, c.body["number"].as_u64().expect("n"))
         .await;
-    let waited = call(Method::GET, &format!("/session/push/{id}?wait=5"), None).await;
+    let waited = browser
+        .call(Method::GET, &format!("/session/push/{id}?wait=5"), None)
+        .await;
     assert_eq!(waited.body["state"], "approved");
-    let r = call(
-        Method::POST,
-        "/session/verify-push",
-        Some(json!({"challengeId": id})),
-    )
-    .await;
+    let r = browser
+        .call(
+            Method::POST,
+            "/session/verify-push",
+            Some(json!({"challengeId": id})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["authenticated"], true);
     assert!(r.set_cookie().is_some(), "a new session id");
-    let info = call(Method::GET, "/me/security-info", None).await;
+    let info = browser.call(Method::GET, "/me/security-info", None).await;
     assert_eq!(info.status, StatusCode::OK);
     assert_eq!(info.body["stepUp"]["required"], false);
 }

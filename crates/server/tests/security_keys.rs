@@ -574,92 +574,93 @@ async fn a_platform_authenticator_is_accepted_with_its_aaguid_and_transports() {
 async fn demo_sign_in_with_a_key_and_ceremonies_keep_their_purpose() {
     let db = TestDb::new().await;
     let srv = Server::start_with(Options::new(&db).arg("--demo")).await;
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let call = |method: Method, path: &str, body: Option<Value>| {
-        let mut r = browser
-            .request(method, format!("{}{path}", srv.api))
-            .header(security_info_core::api::CSRF_HEADER, "1");
-        if let Some(body) = body {
-            r = r.json(&body);
-        }
-        async move { Response::from(r.send().await.expect("send")).await }
-    };
+    let browser = CookieBrowser::new(&srv);
     let credentials = json!({"username": "alice", "password": "alice-demo-password"});
-    let r = call(Method::POST, "/session", Some(credentials.clone())).await;
+    let r = browser
+        .call(Method::POST, "/session", Some(credentials.clone()))
+        .await;
     assert_eq!(r.body["authenticated"], true, "{:?}", r.body);
     // Register a key with the session cookie.
     let mut key = SoftKey::new();
-    let c = call(
-        Method::POST,
-        "/me/methods/security-key/start",
-        Some(json!({})),
-    )
-    .await;
+    let c = browser
+        .call(
+            Method::POST,
+            "/me/methods/security-key/start",
+            Some(json!({})),
+        )
+        .await;
     assert_eq!(c.status, StatusCode::OK, "{:?}", c.body);
-    let m = call(
+    let m = browser.call(
         Method::POST,
         "/me/methods/security-key",
         Some(json!({"ceremonyId": c.body["ceremonyId"], "credential": key.create(&c.body["publicKey"])})),
     )
     .await;
     assert_eq!(m.status, StatusCode::CREATED, "{:?}", m.body);
-    call(Method::DELETE, "/session", None).await;
+    browser.call(Method::DELETE, "/session", None).await;
 
     // Sign in again: the password, then the key.
-    let r = call(Method::POST, "/session", Some(credentials.clone())).await;
+    let r = browser
+        .call(Method::POST, "/session", Some(credentials.clone()))
+        .await;
     assert_eq!(r.body["authenticated"], false, "{:?}", r.body);
     assert_eq!(r.body["defaultMethod"]["mode"], "key");
-    call(Method::GET, "/me/security-info", None)
+    browser
+        .call(Method::GET, "/me/security-info", None)
         .await
         .assert_problem(401, "unauthenticated");
-    let c = call(
-        Method::POST,
-        "/session/verify/security-key/start",
-        Some(json!({})),
-    )
-    .await;
-    assert_eq!(c.status, StatusCode::OK, "{:?}", c.body);
-    let signed = assertion(&c.body, &mut key);
-    let r = call(
-        Method::POST,
-        "/session/verify/security-key",
-        Some(signed.clone()),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
-    assert_eq!(r.body["authenticated"], true);
-    assert!(r.set_cookie().is_some(), "a new session id");
-    let info = call(Method::GET, "/me/security-info", None).await;
-    assert_eq!(info.status, StatusCode::OK, "{:?}", info.body);
-    assert_eq!(info.body["stepUp"]["required"], false);
-    // Signed in: the answer is not taken again.
-    call(Method::POST, "/session/verify/security-key", Some(signed))
-        .await
-        .assert_problem(400, "validation");
-
-    // A step-up ceremony of the signed-in session; then a new waiting session with two
-    // sign-in ceremonies.
-    let step_up = call(
-        Method::POST,
-        "/me/step-up/security-key/start",
-        Some(json!({})),
-    )
-    .await;
-    assert_eq!(step_up.status, StatusCode::OK, "{:?}", step_up.body);
-    call(Method::DELETE, "/session", None).await;
-    let r = call(Method::POST, "/session", Some(credentials)).await;
-    assert_eq!(r.body["authenticated"], false, "{:?}", r.body);
-    let mut sign_ins = Vec::new();
-    for _ in 0..2 {
-        let c = call(
+    let c = browser
+        .call(
             Method::POST,
             "/session/verify/security-key/start",
             Some(json!({})),
         )
         .await;
+    assert_eq!(c.status, StatusCode::OK, "{:?}", c.body);
+    let signed = assertion(&c.body, &mut key);
+    let r = browser
+        .call(
+            Method::POST,
+            "/session/verify/security-key",
+            Some(signed.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(r.body["authenticated"], true);
+    assert!(r.set_cookie().is_some(), "a new session id");
+    let info = browser.call(Method::GET, "/me/security-info", None).await;
+    assert_eq!(info.status, StatusCode::OK, "{:?}", info.body);
+    assert_eq!(info.body["stepUp"]["required"], false);
+    // Signed in: the answer is not taken again.
+    browser
+        .call(Method::POST, "/session/verify/security-key", Some(signed))
+        .await
+        .assert_problem(400, "validation");
+
+    // A step-up ceremony of the signed-in session; then a new waiting session with two
+    // sign-in ceremonies.
+    let step_up = browser
+        .call(
+            Method::POST,
+            "/me/step-up/security-key/start",
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(step_up.status, StatusCode::OK, "{:?}", step_up.body);
+    browser.call(Method::DELETE, "/session", None).await;
+    let r = browser
+        .call(Method::POST, "/session", Some(credentials))
+        .await;
+    assert_eq!(r.body["authenticated"], false, "{:?}", r.body);
+    let mut sign_ins = Vec::new();
+    for _ in 0..2 {
+        let c = browser
+            .call(
+                Method::POST,
+                "/session/verify/security-key/start",
+                Some(json!({})),
+            )
+            .await;
         assert_eq!(c.status, StatusCode::OK, "{:?}", c.body);
         sign_ins.push(c.body);
     }
@@ -688,50 +689,55 @@ async fn demo_sign_in_with_a_key_and_ceremonies_keep_their_purpose() {
 
     // The step-up ceremony, now this waiting session's, does not sign in.
     hand_over(&step_up.body, &sign_ins[0]).await;
-    call(
-        Method::POST,
-        "/session/verify/security-key",
-        Some(assertion(&step_up.body, &mut key)),
-    )
-    .await
-    .assert_problem(404, "not-found");
+    browser
+        .call(
+            Method::POST,
+            "/session/verify/security-key",
+            Some(assertion(&step_up.body, &mut key)),
+        )
+        .await
+        .assert_problem(404, "not-found");
     assert_eq!(
-        call(Method::GET, "/session", None).await.body["authenticated"],
+        browser.call(Method::GET, "/session", None).await.body["authenticated"],
         false
     );
     // Its own sign-in ceremony does.
-    let r = call(
-        Method::POST,
-        "/session/verify/security-key",
-        Some(assertion(&sign_ins[0], &mut key)),
-    )
-    .await;
+    let r = browser
+        .call(
+            Method::POST,
+            "/session/verify/security-key",
+            Some(assertion(&sign_ins[0], &mut key)),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert_eq!(r.body["authenticated"], true);
 
     // The other sign-in ceremony, made the signed-in session's, does not step up.
-    let step_up = call(
-        Method::POST,
-        "/me/step-up/security-key/start",
-        Some(json!({})),
-    )
-    .await;
+    let step_up = browser
+        .call(
+            Method::POST,
+            "/me/step-up/security-key/start",
+            Some(json!({})),
+        )
+        .await;
     assert_eq!(step_up.status, StatusCode::OK, "{:?}", step_up.body);
     hand_over(&sign_ins[1], &step_up.body).await;
-    call(
-        Method::POST,
-        "/me/step-up/security-key",
-        Some(assertion(&sign_ins[1], &mut key)),
-    )
-    .await
-    .assert_problem(404, "not-found");
+    browser
+        .call(
+            Method::POST,
+            "/me/step-up/security-key",
+            Some(assertion(&sign_ins[1], &mut key)),
+        )
+        .await
+        .assert_problem(404, "not-found");
     // Its own step-up ceremony does.
-    let r = call(
-        Method::POST,
-        "/me/step-up/security-key",
-        Some(assertion(&step_up.body, &mut key)),
-    )
-    .await;
+    let r = browser
+        .call(
+            Method::POST,
+            "/me/step-up/security-key",
+            Some(assertion(&step_up.body, &mut key)),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     assert!(r.body["freshUntil"].as_i64().is_some());
 }

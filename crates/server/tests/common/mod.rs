@@ -525,6 +525,36 @@ fn spawn_reader(
     });
 }
 
+/// A browser with a cookie jar, for the demo's session routes (the CSRF header set).
+pub struct CookieBrowser {
+    client: reqwest::Client,
+    api: String,
+}
+
+impl CookieBrowser {
+    pub fn new(srv: &Server) -> Self {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        CookieBrowser {
+            client,
+            api: srv.api.clone(),
+        }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.api))
+            .header(security_info_core::api::CSRF_HEADER, "1");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Response::from(request.send().await.expect("send")).await
+    }
+}
+
 #[derive(Debug)]
 pub struct Response {
     pub status: StatusCode,
