@@ -26,7 +26,8 @@ process.env.SECURITY_INFO_DIST = dist;
 const { startServer, launch, byId, signIn, enrolTotp, addMethod, portalSignIn } = await import("../tests/e2e/harness.mjs");
 // The portal example (www/portal: the npm package's custom element in an "existing
 // portal") on a second port of the same server.
-const server = await startServer(["--portal-listen", "127.0.0.1:0"]);
+// The QR paths start an enrolment per run: more than the default 20 per window.
+const server = await startServer(["--portal-listen", "127.0.0.1:0", "--enrollment-start-limit", "1000"]);
 const browser = await launch();
 
 const MOBILE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8, cpu: 4 };

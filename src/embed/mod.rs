@@ -137,6 +137,9 @@ async fn take_over(
                 mounted.show(&element, first_paint::page(&config, &i18n, Some(listed)));
                 first_paint::mark_list_visible();
                 answer = Some(value);
+                // Let the browser paint it before the page, whose chunk may be in already,
+                // takes the main thread for its mount.
+                after_next_paint().await;
             }
             // A refusal or a failure: the page reads it again and shows it, or sends
             // its own request.
@@ -170,6 +173,23 @@ async fn take_over(
             }
         }
     }
+}
+
+/// Resolves once the browser has painted the next frame (the task after that frame's
+/// animation callbacks).
+async fn after_next_paint() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let frame = Promise::new(&mut |resolve, _| {
+        let after = Closure::once_into_js(move || {
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback(resolve.unchecked_ref());
+            }
+        });
+        let _ = window.request_animation_frame(after.unchecked_ref());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
 }
 
 /// Replaces the first paint with the page that was just mounted after it, in one task
