@@ -167,16 +167,49 @@ fn the_first_paint_is_the_pages_markup() {
     );
 }
 
+/// What the npm wrapper's early request resolves to: `{ status, body }`.
+fn early_answer(info: &Info) -> JsValue {
+    let body = serde_json::to_string(info).expect("json");
+    let answer = js_sys::Object::new();
+    js_sys::Reflect::set(&answer, &"status".into(), &200.into()).expect("set");
+    js_sys::Reflect::set(&answer, &"body".into(), &body.into()).expect("set");
+    answer.into()
+}
+
+/// An answer that arrives after `unmount()` paints nothing (the custom element unmounts
+/// and mounts again when an attribute changes, before the first answer may be in).
+#[wasm_bindgen_test]
+async fn an_answer_after_unmount_paints_nothing() {
+    let mut resolve = None;
+    let promise = js_sys::Promise::new(&mut |r, _| resolve = Some(r));
+    let container = fresh_container();
+    let options = js_sys::Object::new();
+    let mut handle =
+        security_info::embed::mount(container.clone().into(), options.into(), promise.into())
+            .expect("valid options");
+    handle.unmount();
+    let answer = early_answer(&info(every_row()));
+    resolve
+        .expect("resolver")
+        .call1(&JsValue::NULL, &answer)
+        .expect("resolve");
+    sleep(100).await;
+    assert_eq!(
+        container.child_element_count(),
+        0,
+        "nothing painted after unmount"
+    );
+}
+
 /// `embed::mount` with the wrapper's early answer: "Loading…" at once, then the list, then
 /// the page in its place (one section), `onLoad` once, and no request of its own (the
 /// base URL goes nowhere).
 #[wasm_bindgen_test]
 async fn mount_shows_the_early_answer_and_hands_over_without_a_request() {
-    let shown = with_default(every_row(), Some(("m1", DefaultMode::Notification)));
-    let body = serde_json::to_string(&serde_json::to_value(&shown).expect("json")).expect("json");
-    let answer = js_sys::Object::new();
-    js_sys::Reflect::set(&answer, &"status".into(), &200.into()).expect("set");
-    js_sys::Reflect::set(&answer, &"body".into(), &body.into()).expect("set");
+    let answer = early_answer(&with_default(
+        every_row(),
+        Some(("m1", DefaultMode::Notification)),
+    ));
     let loads = std::rc::Rc::new(std::cell::Cell::new(0));
     let on_load = {
         let loads = loads.clone();

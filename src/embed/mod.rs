@@ -58,8 +58,11 @@ struct Mounted {
 
 impl Mounted {
     /// Puts `section` in place of the first paint shown so far (or into `element`).
+    /// Nothing once unmounted (the answer may come in after `unmount()`).
     fn show(&self, element: &HtmlElement, section: Option<Element>) {
-        let Some(section) = section else { return };
+        let Some(section) = section.filter(|_| !self.gone.get()) else {
+            return;
+        };
         match self.first.replace(Some(section.clone())) {
             Some(old) => {
                 let _ = old.replace_with_with_node_1(&section);
