@@ -48,7 +48,7 @@ async function throttle(page, profile) {
 
 // Milliseconds from navigation start to the frame that paints `selector`'s first match:
 // a MutationObserver (installed before the page's own scripts) sees it enter the DOM and
-// takes the next animation frame's time, so no polling from here adds to it. The same
+// takes the time of the next animation frame's callbacks, so no polling from here adds to it. The same
 // for the empty page and the lists; beside it the library's own mark, if it set one.
 const VISIBLE = () => {
   const seen = (globalThis.__visible = {});
@@ -57,7 +57,9 @@ const VISIBLE = () => {
     for (const selector of selectors) {
       if (!(selector in seen) && document.querySelector(selector)) {
         seen[selector] = null;
-        requestAnimationFrame((frame) => (seen[selector] = frame));
+        // The time the frame's callbacks run (its timestamp argument is when the frame
+        // began, which is earlier than the insertion when a long task held the frame).
+        requestAnimationFrame(() => (seen[selector] = performance.now()));
       }
     }
   }).observe(document, { childList: true, subtree: true });
