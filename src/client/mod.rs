@@ -13,8 +13,11 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestCredentials, RequestInit, Response};
 
 mod call;
+mod early;
 use call::SECURITY_INFO_PATH;
 pub use call::{Call, KeyCeremony};
+use early::first_answer;
+pub(crate) use early::first_success;
 
 /// A client for one API base URL and one way of authenticating.
 #[derive(Clone)]
@@ -237,30 +240,6 @@ impl Client {
             retry_after,
         })
     }
-}
-
-/// The answer the page's script got for the first security-info request, or `None` when
-/// that request failed (then the client sends its own).
-async fn first_answer(promise: js_sys::Promise) -> Option<Answer> {
-    let answer = JsFuture::from(promise).await.ok()?;
-    let field = |name: &str| json::get(&answer, name).ok();
-    Some(Answer {
-        status: field("status")?.as_f64()? as u16,
-        body: field("body")?.as_string()?,
-        retry_after: field("retryAfter")
-            .and_then(|v| v.as_f64())
-            .map(|v| v as u64),
-    })
-}
-
-/// The page's script's answer to the first security-info request ([`Config::first_answer`])
-/// as parsed JSON, when it is a success: what the embedding's first paint shows. `None`
-/// otherwise (the page then reads the same answer itself, and shows its error).
-pub(crate) async fn first_success(promise: js_sys::Promise) -> Option<JsValue> {
-    let answer = first_answer(promise).await?;
-    (200..300)
-        .contains(&answer.status)
-        .then(|| json::parse(&answer.body).ok())?
 }
 
 /// A rejected `fetch` (or a refused request): the abort signal's timeout, or no answer.

@@ -10,6 +10,8 @@
 //! answer (no second request) and replaces the first paint in the same task. A control
 //! that had focus keeps it, and a click on one before the take-over is passed on.
 
+mod controls;
+mod hooks;
 mod options;
 
 use crate::SecurityInfo;
@@ -18,8 +20,10 @@ use crate::config::Config;
 use crate::first_paint::{self, Listed};
 use crate::i18n::{FirstPaint, I18n};
 use crate::json;
+use controls::{ClickRecorder, Control};
+pub use hooks::HostFunctions;
 use js_sys::Promise;
-pub use options::{HostFunctions, OPTION_NAMES, parse_options};
+pub use options::{OPTION_NAMES, parse_options};
 use security_info_core::api::{DefaultMethod, Method};
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -131,25 +135,22 @@ async fn take_over(
                 let default = json::field::<Option<DefaultMethod>>(&value, "defaultMethod").ok()?;
                 Some((value, methods, default))
             });
-        match listed {
-            Some((value, methods, default)) => {
-                let listed = Listed {
-                    methods: &methods,
-                    default_method: default.as_ref(),
-                };
-                mounted.show(&element, first_paint::page(&config, &i18n, Some(listed)));
-                first_paint::mark_list_visible();
-                answer = Some(value);
-                // Let the browser paint it before the page, whose chunk may be in already,
-                // takes the main thread for its mount.
-                after_next_paint().await;
-            }
-            // A refusal or a failure: the page reads it again and shows it, or sends
-            // its own request.
-            None => config.first_answer = Some(promise.clone()),
+        if let Some((value, methods, default)) = listed {
+            let listed = Listed {
+                methods: &methods,
+                default_method: default.as_ref(),
+            };
+            mounted.show(&element, first_paint::page(&config, &i18n, Some(listed)));
+            first_paint::mark_list_visible();
+            answer = Some(value);
+            // Let the browser paint it before the page, whose chunk may be in already,
+            // takes the main thread for its mount.
+            after_next_paint().await;
         }
-        // Should the page find the rest of the answer malformed, it reads it again too.
-        config.first_answer.get_or_insert(promise);
+        // The page reads the early answer itself unless it can use the first paint's:
+        // after a refusal or a failure (it shows it, or sends its own request), or when
+        // the rest of the answer is malformed.
+        config.first_answer = Some(promise);
     }
     // The config goes to the page once its chunk is in; a failed fetch leaves it here.
     let slot = Rc::new(Cell::new(Some((config, functions))));
@@ -218,77 +219,6 @@ fn hand_over(mounted: &Mounted, page: Box<dyn Any>) {
     }
     if let Some(control) = clicked.and_then(|c| c.find(&next)) {
         control.click();
-    }
-}
-
-/// A control of the first paint, by its test id and its position among the controls with
-/// that id: the page, rendering the same markup, has its counterpart at the same place.
-struct Control {
-    testid: String,
-    index: u32,
-}
-
-impl Control {
-    fn of(section: &Element, node: &Element) -> Option<Control> {
-        let control = node.closest("button").ok()??;
-        if !section.contains(Some(&control)) {
-            return None;
-        }
-        let testid = control.get_attribute("data-testid")?;
-        let all = section
-            .query_selector_all(&format!("[data-testid=\"{testid}\"]"))
-            .ok()?;
-        let index = (0..all.length()).find(|&i| all.get(i).is_some_and(|n| n == *control))?;
-        Some(Control { testid, index })
-    }
-
-    fn find(&self, section: &Element) -> Option<HtmlElement> {
-        let selector = format!("[data-testid=\"{}\"]", self.testid);
-        section
-            .query_selector_all(&selector)
-            .ok()?
-            .get(self.index)?
-            .dyn_into()
-            .ok()
-    }
-}
-
-/// Remembers the last control of the first paint that was clicked, until the page takes
-/// over: a listener on the host element (the first paint is replaced as the answer
-/// comes in), removed when this is dropped.
-struct ClickRecorder {
-    element: HtmlElement,
-    listener: Closure<dyn Fn(web_sys::Event)>,
-}
-
-impl ClickRecorder {
-    fn new(element: &HtmlElement, mounted: &Rc<Mounted>) -> Self {
-        let weak = Rc::downgrade(mounted);
-        let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
-            let Some(mounted) = weak.upgrade() else {
-                return;
-            };
-            let section = mounted.first.borrow().clone();
-            let target = event.target().and_then(|t| t.dyn_into::<Element>().ok());
-            if let (Some(section), Some(target)) = (section, target) {
-                mounted.clicked.replace(Control::of(&section, &target));
-            }
-        });
-        let _ =
-            element.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
-        ClickRecorder {
-            element: element.clone(),
-            listener,
-        }
-    }
-}
-
-impl Drop for ClickRecorder {
-    fn drop(&mut self) {
-        let callback = self.listener.as_ref().unchecked_ref();
-        let _ = self
-            .element
-            .remove_event_listener_with_callback("click", callback);
     }
 }
 

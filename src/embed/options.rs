@@ -1,14 +1,13 @@
 //! The JS options object → [`Config`]: unknown names and wrong types are refused with
-//! a message naming them, callbacks become the config's hooks.
+//! a message naming them; the host's functions are only checked here ([`HostFunctions`]).
 
-use crate::config::{Action, Auth, Config, HostFuture, MethodOptions, Theme};
-use crate::json::{self, FromJson, ToJson};
-use js_sys::{Function, Object, Promise, Reflect};
+use super::HostFunctions;
+use crate::config::{Auth, Config, MethodOptions, Theme};
+use crate::json::{self, FromJson};
+use js_sys::{Function, Object};
 use security_info_core::methods::MethodType;
 use std::collections::HashMap;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 /// Every option a host may pass (camelCase, as declared in www/pkg/security-info.d.ts).
 pub const OPTION_NAMES: &[&str] = &[
@@ -37,19 +36,6 @@ pub const OPTION_NAMES: &[&str] = &[
 
 /// The locales whose texts ship in the library (host locales come through `locales`).
 const BUILTIN_LOCALES: &[&str] = &["en", "nl"];
-
-/// The host's functions among the options, checked but not yet wired: the page's chunk
-/// wires them ([`HostFunctions::install`]), so their code stays out of the first load.
-#[derive(Default)]
-pub struct HostFunctions {
-    get_token: Option<Function>,
-    on_load: Option<Function>,
-    on_add: Option<Function>,
-    on_delete: Option<Function>,
-    on_default_change: Option<Function>,
-    on_error: Option<Function>,
-    on_before_action: Option<Function>,
-}
 
 /// Maps the JS options object onto [`Config`] and the host's functions, refusing unknown
 /// names and wrong types.
@@ -159,127 +145,6 @@ pub fn parse_options(options: &JsValue) -> Result<(Config, HostFunctions), Strin
         *slot = opt_function(&get(name), name)?;
     }
     Ok((config, functions))
-}
-
-impl HostFunctions {
-    /// Wires the functions into `config` (bearer auth, the hooks) and the
-    /// `security-info:*` DOM events on `element`.
-    pub fn install(self, config: &mut Config, element: &web_sys::HtmlElement) {
-        if let Some(f) = self.get_token {
-            config.auth = Auth::Bearer(token_callback(f));
-        }
-        if let Some(f) = self.on_load {
-            config.on_load = Some(Rc::new(move |info| call1(&f, &info.to_json())));
-        }
-        if let Some(f) = self.on_add {
-            config.on_add = Some(Rc::new(move |m| call1(&f, &m.to_json())));
-        }
-        if let Some(f) = self.on_delete {
-            config.on_delete = Some(Rc::new(move |m| call1(&f, &m.to_json())));
-        }
-        if let Some(f) = self.on_default_change {
-            config.on_default_change = Some(Rc::new(move |d| call1(&f, &d.to_json())));
-        }
-        if let Some(f) = self.on_error {
-            config.on_error = Some(Rc::new(move |e| {
-                let detail = Object::new();
-                let code = e.code().map(|c| c.as_str()).unwrap_or("network");
-                let _ = Reflect::set(&detail, &"code".into(), &code.into());
-                let _ = Reflect::set(&detail, &"message".into(), &e.to_string().into());
-                call1(&f, &detail)
-            }));
-        }
-        if let Some(f) = self.on_before_action {
-            config.on_before_action = Some(Rc::new(
-                move |action: Action, method: Option<MethodType>| {
-                    let method = method.map_or(JsValue::NULL, |m| JsValue::from_str(m.as_str()));
-                    let answer = f.call2(&JsValue::NULL, &action.as_str().into(), &method);
-                    Box::pin(async move { host_allows(answer).await }) as HostFuture<bool>
-                },
-            ));
-        }
-        add_dom_events(config, element);
-    }
-}
-
-/// `false` (or a promise of `false`) cancels; anything else, or a throwing callback,
-/// proceeds — a broken host callback must not lock people out of their settings.
-async fn host_allows(answer: Result<JsValue, JsValue>) -> bool {
-    let Ok(value) = answer else { return true };
-    let value = match value.dyn_into::<Promise>() {
-        Ok(promise) => match JsFuture::from(promise).await {
-            Ok(v) => v,
-            Err(_) => return true,
-        },
-        Err(value) => value,
-    };
-    value.as_bool() != Some(false)
-}
-
-fn token_callback(f: Function) -> crate::config::GetToken {
-    Rc::new(move || {
-        let answer = f.call0(&JsValue::NULL);
-        Box::pin(async move {
-            let value = match answer.ok()?.dyn_into::<Promise>() {
-                Ok(promise) => JsFuture::from(promise).await.ok()?,
-                Err(value) => value,
-            };
-            value.as_string().filter(|t| !t.is_empty())
-        }) as HostFuture<Option<String>>
-    })
-}
-
-/// Dispatches `security-info:*` DOM events on the host element, after the host's own
-/// callbacks, so pages can listen without passing functions.
-fn add_dom_events(config: &mut Config, element: &web_sys::HtmlElement) {
-    let emit = {
-        let element = element.clone();
-        move |name: &str, detail: JsValue| {
-            let init = web_sys::CustomEventInit::new();
-            init.set_bubbles(true);
-            init.set_composed(true);
-            init.set_detail(&detail);
-            if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
-                let _ = element.dispatch_event(&event);
-            }
-        }
-    };
-    let previous = config.on_add.take();
-    let e = emit.clone();
-    config.on_add = Some(Rc::new(move |m| {
-        if let Some(p) = &previous {
-            p(m);
-        }
-        e("security-info:method-added", method_detail(&m.to_json()));
-    }));
-    let previous = config.on_delete.take();
-    let e = emit.clone();
-    config.on_delete = Some(Rc::new(move |m| {
-        if let Some(p) = &previous {
-            p(m);
-        }
-        e("security-info:method-deleted", method_detail(&m.to_json()));
-    }));
-    let previous = config.on_default_change.take();
-    config.on_default_change = Some(Rc::new(move |d| {
-        if let Some(p) = &previous {
-            p(d);
-        }
-        let detail = Object::new();
-        let _ = Reflect::set(&detail, &"defaultMethod".into(), &d.to_json());
-        emit("security-info:default-changed", detail.into());
-    }));
-}
-
-fn method_detail(method: &JsValue) -> JsValue {
-    let detail = Object::new();
-    let _ = Reflect::set(&detail, &"method".into(), method);
-    detail.into()
-}
-
-fn call1(f: &Function, arg: &JsValue) {
-    // A throwing host callback is the host's bug; it must not break the component.
-    let _ = f.call1(&JsValue::NULL, arg);
 }
 
 fn validate_base_url(base: &str) -> Result<String, String> {
